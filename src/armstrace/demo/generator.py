@@ -1,0 +1,240 @@
+"""A deterministic, plainly synthetic national dataset in the spirit of the seed scenario.
+
+Libya 2011–12 and the Sahel (DOMAIN.md, last section): storage sites and brigades, branch
+offices registering ex-combatants' weapons, thousands of SALW with per-manufacturer serial
+formats, MANPADS components (mostly SA-7b, some SA-24), ammunition and explosives lots. Every
+organisation name says "(synthetic)" and every record's notes say so. Same scale + seed →
+same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from armstrace.catalogue.models import Calibre, Manufacturer, WeaponModel
+from armstrace.core.context import acting
+from armstrace.core.importing import bulk_write
+from armstrace.core.models import Country, Organisation, Role, User
+from armstrace.core.registration import REGISTRY
+from armstrace.registry import lifecycle
+from armstrace.registry.models import (AmmunitionLot, ComponentEvent, LotTransaction, ManpadsComponent,
+                                       ManpadsSystem, Weapon, WeaponEvent)
+
+SYNTHETIC = "SYNTHETIC DEMONSTRATION DATA"
+PASSWORD_SUFFIX = "-demo-2026!"
+HOME, NEIGHBOUR = "LBY", "NER"
+
+# (model name, manufacturer name or None, share of weapons, serial format)
+WEAPON_MIX = [
+    ("AKM", None, 0.22, "izhmash"), ("Type 56", "Norinco", 0.16, "norinco"), ("AK-47", None, 0.08, "izhmash"),
+    ("AIM", "Cugir", 0.06, "cugir"), ("AR-M1", "Arsenal AD", 0.04, "arsenal"), ("M70", "Zastava Arms", 0.04, "digits7"),
+    ("FN FAL", "FN Herstal", 0.08, "digits7"), ("G3", "Heckler & Koch", 0.05, "g3"), ("PKM", None, 0.07, "pk"),
+    ("DShKM", None, 0.03, "pk"), ("KPV", None, 0.02, "pk"), ("RPG-7", None, 0.08, "rpg"),
+    ("Makarov PM", None, 0.04, "pk"), ("Browning Hi-Power", "FN Herstal", 0.03, "digits7"),
+]
+SERIAL_LETTERS = "АБВГДЕЖИКЛМНПРСТУФХ"
+
+
+def serial_for(fmt: str, rng: random.Random, year: int) -> str:
+    digits = lambda n: "".join(rng.choice("0123456789") for _ in range(n))  # noqa: E731
+    if fmt == "izhmash":
+        return f"{rng.choice(SERIAL_LETTERS)}{rng.choice(SERIAL_LETTERS)} {digits(4)}" if rng.random() < .5 else digits(6)
+    if fmt == "norinco":
+        return f"{rng.choice(['66', '26', '386'])}{digits(7)}"
+    if fmt == "cugir":
+        return f"{rng.choice('ABCDEFGHKLMNPRSTUVXZ')}{rng.choice('ABCDEFGHKLMNPRSTUVXZ')}-{digits(4)}-{year}"
+    if fmt == "arsenal":
+        return f"10-{digits(6)}"
+    if fmt == "g3":
+        return f"{rng.choice('ABCDG')}{rng.randint(1, 9)} {digits(5)}"
+    if fmt == "pk":
+        return f"{rng.choice(SERIAL_LETTERS)}{rng.choice(SERIAL_LETTERS)} {digits(3)}"
+    if fmt == "rpg":
+        return f"{digits(2)}{rng.choice(SERIAL_LETTERS)} {digits(4)}"
+    return digits(7)
+
+
+@dataclass
+class DemoResult:
+    users: list[tuple[str, str, str, str]] = field(default_factory=list)  # (user, password, role, org)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _org(name: str, kind: str, country: Country | None, parent: Organisation | None = None) -> Organisation:
+    org, _ = Organisation.objects.get_or_create(name=name, country=country, defaults={"kind": kind, "parent": parent})
+    return org
+
+
+def _user(username: str, role: str, org: Organisation, result: DemoResult) -> User:
+    password = f"{username}{PASSWORD_SUFFIX}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, role=role, organisation=org, first_name="Demo", last_name=role)
+        user.set_password(password)
+        user.save()
+    result.users.append((username, password, user.get_role_display(), str(org)))
+    return user
+
+
+def build_organisations(result: DemoResult, scale: int) -> dict:
+    lby, ner = Country.objects.get(iso3=HOME), Country.objects.get(iso3=NEIGHBOUR)
+    ministry = _org("Ministry of Defence (synthetic)", "ministry", lby)
+    commission = _org("National Small Arms Commission (synthetic)", "agency", lby)
+    police = _org("Criminal Investigation Department (synthetic)", "agency", lby)
+    sites = [_org(f"Depot {i:03d} (synthetic)", "site", lby, ministry) for i in range(1, 6 * scale + 1)]
+    units = [_org(f"Brigade {i:02d} (synthetic)", "unit", lby, ministry) for i in range(1, 4 * scale + 1)]
+    branches = [_org(f"Branch office {i:02d} (synthetic)", "branch", lby, commission) for i in range(1, 38)]
+    niger = _org("Niger National Commission (synthetic)", "agency", ner)
+    panel = _org("UN Panel of Experts (synthetic)", "international", None)
+    people = {
+        "registrar": _user("registrar", Role.REGISTRAR, commission, result),
+        "custodian": _user("custodian", Role.CUSTODIAN, sites[0], result),
+        "investigator": _user("investigator", Role.INVESTIGATOR, police, result),
+        "analyst": _user("analyst", Role.ANALYST, commission, result),
+        "focalpoint": _user("focalpoint", Role.FOCAL_POINT, commission, result),
+        "auditor": _user("auditor", Role.AUDITOR, commission, result),
+        "admin": _user("admin", Role.ADMINISTRATOR, ministry, result),
+        "niger": _user("niger", Role.REGISTRAR, niger, result),
+        "panel": _user("panel", Role.ANALYST, panel, result),
+    }
+    return {"sites": sites, "units": units, "branches": branches, "people": people, "lby": lby, "ner": ner,
+            "ministry": ministry, "niger": niger}
+
+
+def _events_for(rng: random.Random, orgs: dict, year: int) -> list[tuple[str, dt.date, Organisation | None]]:
+    """A plausible life: registered at a site, often issued to a brigade; some lost, stolen, destroyed."""
+    start = dt.date(2011, 10, 1) + dt.timedelta(days=rng.randint(0, 400))
+    site = rng.choice(orgs["sites"])
+    events = [("registered", start, site)]
+    roll = rng.random()
+    if roll < 0.45:
+        events.append(("issued", start + dt.timedelta(days=rng.randint(5, 200)), rng.choice(orgs["units"])))
+        if rng.random() < 0.25:
+            events.append(("returned", events[-1][1] + dt.timedelta(days=rng.randint(10, 300)), site))
+    elif roll < 0.50:
+        events.append(("reported_lost", start + dt.timedelta(days=rng.randint(30, 500)), None))
+    elif roll < 0.54:
+        events.append(("reported_stolen", start + dt.timedelta(days=rng.randint(30, 500)), None))
+    elif roll < 0.60:
+        events.append(("destroyed", start + dt.timedelta(days=rng.randint(60, 700)), None))
+    return events
+
+
+def _owner(items, state: Country, org: Organisation) -> None:
+    for item in items:
+        item.owner_state, item.owner_org = state, org
+
+
+def build_items(model, event_model, key, items, lives, state, org) -> None:
+    """Write items, their events, and set each item's status/holder from its derived life."""
+    _owner(items, state, org)
+    created = bulk_write(REGISTRY[key], items, SYNTHETIC, run_after_import=False)
+    events = []
+    for item, life in zip(created, lives, strict=True):
+        derived = lifecycle.derive((kind, str(holder.pk) if holder else None) for kind, _d, holder in life)
+        item.status = derived.status
+        holders = [h for _k, _d, h in life if h is not None]
+        item.holder_org = holders[-1] if holders and derived.status not in lifecycle.MISSING else None
+        for kind, date, holder in life:
+            events.append(event_model(item=item, kind=kind, date=date, holder_org=holder, owner_state=state,
+                                      owner_org=org, notes=SYNTHETIC))
+    bulk_write(REGISTRY[f"{key.rstrip('s')}-events" if key == "weapons" else "component-events"], events, SYNTHETIC,
+               run_after_import=False)
+    model._base_manager.bulk_update(created, ["status", "holder_org"], batch_size=2000)
+
+
+def generate(scale: int = 1, seed: int = 2370) -> DemoResult:
+    rng = random.Random(seed)
+    result = DemoResult()
+    with transaction.atomic(), acting(via="system", reason=SYNTHETIC):
+        orgs = build_organisations(result, scale)
+        makers = {m.name: m for m in Manufacturer.objects.all()}
+        models = {(m.manufacturer.name if m.manufacturer else None, m.name): m
+                  for m in WeaponModel.objects.select_related("manufacturer", "calibre")}
+        by_name = {name: m for (_mk, name), m in models.items()}
+        weapons, lives = [], []
+        weights = [w for _n, _m, w, _f in WEAPON_MIX]
+        for state, org, count in ((orgs["lby"], orgs["people"]["registrar"].organisation, 2000 * scale),
+                                  (orgs["ner"], orgs["niger"], 100 * scale)):
+            for _ in range(count):
+                name, maker_name, _w, fmt = rng.choices(WEAPON_MIX, weights)[0]
+                wmodel = models.get((maker_name, name)) or by_name.get(name)
+                maker = makers.get(maker_name or "") or (wmodel.manufacturer if wmodel else None)
+                year = rng.randint(1962, 2010)
+                weapons.append(Weapon(
+                    weapon_type=wmodel.weapon_type if wmodel else "assault_rifle", manufacturer=maker,
+                    model=wmodel, calibre=wmodel.calibre if wmodel else None,
+                    serial_number=serial_for(fmt, rng, year), year_of_manufacture=year,
+                    country_of_manufacture=maker.country if maker else None,
+                    marking_condition=rng.choices(["intact", "partly_obliterated", "obliterated"], [90, 8, 2])[0],
+                    notes=SYNTHETIC))
+                lives.append(_events_for(rng, orgs, year) if state == orgs["lby"] else
+                             [("seized", dt.date(2011, 6, 12) + dt.timedelta(days=rng.randint(0, 300)), None)])
+        lby_count = 2000 * scale
+        build_items(Weapon, WeaponEvent, "weapons", weapons[:lby_count], lives[:lby_count], orgs["lby"],
+                    orgs["people"]["registrar"].organisation)
+        build_items(Weapon, WeaponEvent, "weapons", weapons[lby_count:], lives[lby_count:], orgs["ner"], orgs["niger"])
+        result.counts["weapons"] = len(weapons)
+        _manpads(rng, orgs, by_name, scale, result)
+        _lots(rng, orgs, makers, scale, result)
+    return result
+
+
+def _manpads(rng, orgs, by_name, scale, result) -> None:
+    state, org = orgs["lby"], orgs["ministry"]
+    systems, components, lives = [], [], []
+    for i in range(150 * scale):
+        model = by_name.get("9K32M Strela-2M") if rng.random() < .9 else by_name.get("9K338 Igla-S")
+        systems.append(ManpadsSystem(designation=f"MS-{i + 1:05d}", model=model, notes=SYNTHETIC))
+    _owner(systems, state, org)
+    systems = bulk_write(REGISTRY["manpads-systems"], systems, SYNTHETIC, run_after_import=False)
+    for system in systems:
+        for kind, prefix in (("missile", "9M32M"), ("gripstock", "9P58M"), ("battery", "9B17")):
+            if kind != "missile" and rng.random() < .3:
+                continue  # many systems were found incomplete
+            components.append(ManpadsComponent(
+                component=kind, system=system, model=system.model, serial_number=f"{prefix} {rng.randint(1, 99999):05d}",
+                year_of_manufacture=rng.randint(1970, 1990), lot_number=f"{rng.randint(1, 40):02d}-{rng.randint(70, 90)}",
+                notes=SYNTHETIC))
+            lives.append(_events_for(rng, orgs, 1980))
+    build_items(ManpadsComponent, ComponentEvent, "manpads-components", components, lives, state, org)
+    result.counts["manpads systems"] = len(systems)
+    result.counts["manpads components"] = len(components)
+
+
+LOTS = [("7.62×39mm ball", "7.62×39mm", "1.4", "S", "0.0016", "rounds", 50000),
+        ("12.7×108mm API", "12.7×108mm", "1.2", "F", "0.018", "rounds", 8000),
+        ("PG-7V HEAT grenade", None, "1.1", "E", "0.34", "rounds", 600),
+        ("Plastic explosive", None, "1.1", "D", "1", "kg", 640),
+        ("Electric detonators", None, "1.1", "B", "0.001", "rounds", 435)]
+
+
+def _lots(rng, orgs, makers, scale, result) -> None:
+    state, org = orgs["lby"], orgs["ministry"]
+    calibres = {c.name: c for c in Calibre.objects.all()}
+    lots, quantities = [], []
+    for i in range(40 * scale):
+        desc, calibre, division, group, neq, unit, qty = LOTS[i % len(LOTS)]
+        lots.append(AmmunitionLot(description=desc, calibre=calibres.get(calibre or ""), lot_number=f"{i + 1:03d}-{rng.randint(70, 99)}",
+                                  year=rng.randint(1975, 2005), headstamp=f"{rng.choice(['539', '711', '10', '61'])} {rng.randint(75, 99)}",
+                                  hazard_division=division, compatibility_group=group, neq_per_unit_kg=Decimal(neq),
+                                  unit=unit, holder_org=rng.choice(orgs["sites"]),
+                                  condition=rng.choices(["serviceable", "unserviceable", "suspended"], [80, 12, 8])[0]))
+        quantities.append(qty)
+    _owner(lots, state, org)
+    lots = bulk_write(REGISTRY["lots"], lots, SYNTHETIC, run_after_import=False)
+    transactions = []
+    for lot, qty in zip(lots, quantities, strict=True):
+        transactions.append(LotTransaction(lot=lot, kind="received", quantity=Decimal(qty), date=dt.date(2012, 1, 15),
+                                           reference=SYNTHETIC, owner_state=state, owner_org=org))
+        if lot.condition == "serviceable":
+            transactions.append(LotTransaction(lot=lot, kind="issued", quantity=Decimal(qty // rng.randint(3, 10)),
+                                               date=dt.date(2012, 3, 1), reference=SYNTHETIC, owner_state=state,
+                                               owner_org=org))
+    bulk_write(REGISTRY["lot-transactions"], transactions, SYNTHETIC, run_after_import=False)
+    result.counts["lots"] = len(lots)
