@@ -32,8 +32,11 @@ def jsonable(value: Any) -> Any:
     """A JSON value that survives a round trip through SQLite and PostgreSQL unchanged."""
     if value is None or isinstance(value, bool | int | str):
         return value
-    if isinstance(value, float | decimal.Decimal):
-        return str(value)
+    if isinstance(value, decimal.Decimal):
+        # 0.018 and 0.0180 (as the database returns it) are one value: record it one way.
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
+    if isinstance(value, float):
+        return repr(value)
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
     if isinstance(value, dt.date | dt.time):

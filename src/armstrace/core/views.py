@@ -68,6 +68,8 @@ def detail_fields(obj: Any, reg: Registration) -> list[tuple[str, Any]]:
     for name in [*reg.fields, *reg.read_only_fields]:
         f = obj._meta.get_field(name)
         value = getattr(obj, f"get_{name}_display")() if f.choices else getattr(obj, name)
+        if isinstance(value, bool):
+            value = _("Yes") if value else _("No")
         out.append((f.verbose_name, value))
     return out
 

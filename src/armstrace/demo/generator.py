@@ -32,9 +32,9 @@ HOME, NEIGHBOUR = "LBY", "NER"
 # (model name, manufacturer name or None, share of weapons, serial format)
 WEAPON_MIX = [
     ("AKM", None, 0.22, "izhmash"), ("Type 56", "Norinco", 0.16, "norinco"), ("AK-47", None, 0.08, "izhmash"),
-    ("AIM", "Cugir", 0.06, "cugir"), ("AR-M1", "Arsenal AD", 0.04, "arsenal"), ("M70", "Zastava Arms", 0.04, "digits7"),
+    ("PM md. 63", "Uzina Mecanică Cugir", 0.06, "cugir"), ("AR-M1", "Arsenal AD", 0.04, "arsenal"), ("M70", "Zastava Arms", 0.04, "digits7"),
     ("FN FAL", "FN Herstal", 0.08, "digits7"), ("G3", "Heckler & Koch", 0.05, "g3"), ("PKM", None, 0.07, "pk"),
-    ("DShKM", None, 0.03, "pk"), ("KPV", None, 0.02, "pk"), ("RPG-7", None, 0.08, "rpg"),
+    ("DShK", None, 0.03, "pk"), ("KPV", None, 0.02, "pk"), ("RPG-7", None, 0.08, "rpg"),
     ("Makarov PM", None, 0.04, "pk"), ("Browning Hi-Power", "FN Herstal", 0.03, "digits7"),
 ]
 SERIAL_LETTERS = "АБВГДЕЖИКЛМНПРСТУФХ"

@@ -115,7 +115,8 @@ class SerialisedItem(OwnedModel):
 
     def __str__(self) -> str:
         maker = self.manufacturer or self.manufacturer_as_marked
-        return f"{self.model or ''} {self.serial_number} ({maker})".replace("  ", " ").strip()
+        label = f"{self.model or ''} {self.serial_number}".strip()
+        return f"{label} ({maker})" if maker else label
 
 
 class Weapon(SerialisedItem):
