@@ -104,14 +104,18 @@ class _Resolver:
             norm = (lookup.normalise if lookup and lookup.normalise else None) or (lambda s: s.casefold().strip())
             for row in qs.values_list("pk", *fields):
                 for value in row[1:] if len(row) > 1 else row:
-                    if value not in (None, ""):
-                        index.setdefault(norm(str(value)), row[0])
+                    # A cell may hold several names separated by ";" (catalogue aliases).
+                    for alias in str(value or "").split(";"):
+                        if alias.strip():
+                            index.setdefault(norm(alias.strip()), row[0])
             self.cache[name] = {"index": index, "norm": norm}
         return self.cache[name]
 
     def value(self, name: str, cell: str) -> Any:
         f = self.reg.model._meta.get_field(name)
         if cell == "":
+            if isinstance(f, models.ForeignKey) and not f.blank:
+                raise ValidationError(_("This field is required."))
             return None if f.null else ("" if isinstance(f, models.CharField | models.TextField) else None)
         if isinstance(f, models.ForeignKey):
             entry = self._related_index(name, f)
@@ -158,7 +162,10 @@ def run_import(
     column_of = {fname: header for header, fname in mapping.items()}
     resolver = _Resolver(reg, user)
     valid: list[models.Model] = []
-    excluded = [f.name for f in reg.model._meta.concrete_fields if not f.editable]
+    # Related records were resolved from scoped look-ups above: re-checking each one's existence in
+    # full_clean would cost a query per cell.
+    excluded = [f.name for f in reg.model._meta.concrete_fields
+                if not f.editable or (isinstance(f, models.ForeignKey) and f.name in mapping.values())]
     for row_number, cells in iter_cells(table):
         values: dict[str, Any] = {}
         row_errors: list[RowError] = []

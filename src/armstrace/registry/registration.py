@@ -19,7 +19,7 @@ from .models import (AmmunitionLot, ComponentEvent, ManpadsComponent, ManpadsSys
 COUNTRY = Lookup(("iso3", "iso2", "name_en"))
 MAKER = Lookup(("name", "aliases__name"))
 MODEL = Lookup(("name", "aliases"))
-CALIBRE = Lookup(("key", "name"), normalise=calibre_key)
+CALIBRE = Lookup(("key", "name", "aliases"), normalise=calibre_key)
 ORG = Lookup(("name",), scoped=True)
 CUSTODIANS = frozenset({Role.REGISTRAR, Role.CUSTODIAN, Role.ADMINISTRATOR})
 ITEM_FIELDS = ["manufacturer", "manufacturer_as_marked", "model", "serial_number", "country_of_manufacture",
