@@ -76,7 +76,8 @@ def test_delete_does_not_exist(api, registrar, make_weapon):
 
 def test_event_rules_apply_through_the_api(api, registrar, make_weapon):
     weapon = make_weapon(registrar, "E-1")
-    assert post(api, "/api/weapon-events/", {"item": weapon.pk, "kind": "destroyed", "date": "2012-01-01"}).status_code == 201
+    destroyed = post(api, "/api/weapon-events/", {"item": weapon.pk, "kind": "destroyed", "date": "2012-01-01"})
+    assert destroyed.status_code == 201
     refused = post(api, "/api/weapon-events/", {"item": weapon.pk, "kind": "issued", "date": "2012-02-01"})
     assert refused.status_code == 400 and "kind" in refused.json()
 

@@ -27,7 +27,8 @@ class Actor:
         return getattr(self.user, "username", "") or "system"
 
 
-_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("armstrace_actor", default=Actor())
+_NOBODY = Actor(request_id="")
+_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("armstrace_actor", default=_NOBODY)  # noqa: B039
 
 
 def current_actor() -> Actor:

@@ -78,7 +78,7 @@ class RecordDetail(RegisteredView):
     def get(self, request: HttpRequest, key: str, pk: int) -> HttpResponse:
         obj = get_object_or_404(self.visible(), pk=pk)
         children = []
-        for related_name, child_key in self.reg.children:
+        for _related_name, child_key in self.reg.children:
             child_reg = REGISTRY[child_key]
             child_qs = child_reg.model.objects.visible_to(request.user).filter(**{child_reg.parent_field: obj})
             table = factories.table_class(child_key)(list(child_qs.order_by(child_reg.default_ordering)[:200]))
@@ -116,7 +116,8 @@ class EditRecord(RegisteredView):
                                                                      initial=initial)
 
     def get(self, request: HttpRequest, key: str, pk: int | None = None) -> HttpResponse:
-        return render(request, "web/form.html", self.context(form=self._form(pk), object=pk and self._form(pk).instance))
+        form = self._form(pk)
+        return render(request, "web/form.html", self.context(form=form, object=form.instance if pk else None))
 
     def post(self, request: HttpRequest, key: str, pk: int | None = None) -> HttpResponse:
         form = self._form(pk, request.POST, request.FILES)

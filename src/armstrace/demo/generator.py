@@ -22,8 +22,15 @@ from armstrace.core.importing import bulk_write
 from armstrace.core.models import Country, Organisation, Role, User
 from armstrace.core.registration import REGISTRY
 from armstrace.registry import lifecycle
-from armstrace.registry.models import (AmmunitionLot, ComponentEvent, LotTransaction, ManpadsComponent,
-                                       ManpadsSystem, Weapon, WeaponEvent)
+from armstrace.registry.models import (
+    AmmunitionLot,
+    ComponentEvent,
+    LotTransaction,
+    ManpadsComponent,
+    ManpadsSystem,
+    Weapon,
+    WeaponEvent,
+)
 
 SYNTHETIC = "SYNTHETIC DEMONSTRATION DATA"
 PASSWORD_SUFFIX = "-demo-2026!"
@@ -32,7 +39,8 @@ HOME, NEIGHBOUR = "LBY", "NER"
 # (model name, manufacturer name or None, share of weapons, serial format)
 WEAPON_MIX = [
     ("AKM", None, 0.22, "izhmash"), ("Type 56", "Norinco", 0.16, "norinco"), ("AK-47", None, 0.08, "izhmash"),
-    ("PM md. 63", "Uzina Mecanică Cugir", 0.06, "cugir"), ("AR-M1", "Arsenal AD", 0.04, "arsenal"), ("M70", "Zastava Arms", 0.04, "digits7"),
+    ("PM md. 63", "Uzina Mecanică Cugir", 0.06, "cugir"), ("AR-M1", "Arsenal AD", 0.04, "arsenal"),
+    ("M70", "Zastava Arms", 0.04, "digits7"),
     ("FN FAL", "FN Herstal", 0.08, "digits7"), ("G3", "Heckler & Koch", 0.05, "g3"), ("PKM", None, 0.07, "pk"),
     ("DShK", None, 0.03, "pk"), ("KPV", None, 0.02, "pk"), ("RPG-7", None, 0.08, "rpg"),
     ("Makarov PM", None, 0.04, "pk"), ("Browning Hi-Power", "FN Herstal", 0.03, "digits7"),
@@ -43,7 +51,9 @@ SERIAL_LETTERS = "АБВГДЕЖИКЛМНПРСТУФХ"
 def serial_for(fmt: str, rng: random.Random, year: int) -> str:
     digits = lambda n: "".join(rng.choice("0123456789") for _ in range(n))  # noqa: E731
     if fmt == "izhmash":
-        return f"{rng.choice(SERIAL_LETTERS)}{rng.choice(SERIAL_LETTERS)} {digits(4)}" if rng.random() < .5 else digits(6)
+        if rng.random() < .5:
+            return f"{rng.choice(SERIAL_LETTERS)}{rng.choice(SERIAL_LETTERS)} {digits(4)}"
+        return digits(6)
     if fmt == "norinco":
         return f"{rng.choice(['66', '26', '386'])}{digits(7)}"
     if fmt == "cugir":
@@ -66,7 +76,8 @@ class DemoResult:
 
 
 def _org(name: str, kind: str, country: Country | None, parent: Organisation | None = None) -> Organisation:
-    org, _ = Organisation.objects.get_or_create(name=name, country=country, defaults={"kind": kind, "parent": parent})
+    org, _ = Organisation.objects.get_or_create(name=name, country=country,
+                                                defaults={"kind": kind, "parent": parent})
     return org
 
 
@@ -143,8 +154,8 @@ def build_items(model, event_model, key, items, lives, state, org) -> None:
         for kind, date, holder in life:
             events.append(event_model(item=item, kind=kind, date=date, holder_org=holder, owner_state=state,
                                       owner_org=org, notes=SYNTHETIC))
-    bulk_write(REGISTRY[f"{key.rstrip('s')}-events" if key == "weapons" else "component-events"], events, SYNTHETIC,
-               run_after_import=False)
+    event_key = "weapon-events" if key == "weapons" else "component-events"
+    bulk_write(REGISTRY[event_key], events, SYNTHETIC, run_after_import=False)
     model._base_manager.bulk_update(created, ["status", "holder_org"], batch_size=2000)
 
 
@@ -159,7 +170,7 @@ def generate(scale: int = 1, seed: int = 2370) -> DemoResult:
         by_name = {name: m for (_mk, name), m in models.items()}
         weapons, lives = [], []
         weights = [w for _n, _m, w, _f in WEAPON_MIX]
-        for state, org, count in ((orgs["lby"], orgs["people"]["registrar"].organisation, 2000 * scale),
+        for state, _org_unused, count in ((orgs["lby"], orgs["people"]["registrar"].organisation, 2000 * scale),
                                   (orgs["ner"], orgs["niger"], 100 * scale)):
             for _ in range(count):
                 name, maker_name, _w, fmt = rng.choices(WEAPON_MIX, weights)[0]
@@ -198,8 +209,9 @@ def _manpads(rng, orgs, by_name, scale, result) -> None:
             if kind != "missile" and rng.random() < .3:
                 continue  # many systems were found incomplete
             components.append(ManpadsComponent(
-                component=kind, system=system, model=system.model, serial_number=f"{prefix} {rng.randint(1, 99999):05d}",
-                year_of_manufacture=rng.randint(1970, 1990), lot_number=f"{rng.randint(1, 40):02d}-{rng.randint(70, 90)}",
+                component=kind, system=system, model=system.model,
+                serial_number=f"{prefix} {rng.randint(1, 99999):05d}", year_of_manufacture=rng.randint(1970, 1990),
+                lot_number=f"{rng.randint(1, 40):02d}-{rng.randint(70, 90)}",
                 notes=SYNTHETIC))
             lives.append(_events_for(rng, orgs, 1980))
     build_items(ManpadsComponent, ComponentEvent, "manpads-components", components, lives, state, org)
@@ -220,8 +232,9 @@ def _lots(rng, orgs, makers, scale, result) -> None:
     lots, quantities = [], []
     for i in range(40 * scale):
         desc, calibre, division, group, neq, unit, qty = LOTS[i % len(LOTS)]
-        lots.append(AmmunitionLot(description=desc, calibre=calibres.get(calibre or ""), lot_number=f"{i + 1:03d}-{rng.randint(70, 99)}",
-                                  year=rng.randint(1975, 2005), headstamp=f"{rng.choice(['539', '711', '10', '61'])} {rng.randint(75, 99)}",
+        lots.append(AmmunitionLot(description=desc, calibre=calibres.get(calibre or ""),
+                                  lot_number=f"{i + 1:03d}-{rng.randint(70, 99)}", year=rng.randint(1975, 2005),
+                                  headstamp=f"{rng.choice(['539', '711', '10', '61'])} {rng.randint(75, 99)}",
                                   hazard_division=division, compatibility_group=group, neq_per_unit_kg=Decimal(neq),
                                   unit=unit, holder_org=rng.choice(orgs["sites"]),
                                   condition=rng.choices(["serviceable", "unserviceable", "suspended"], [80, 12, 8])[0]))
@@ -230,11 +243,12 @@ def _lots(rng, orgs, makers, scale, result) -> None:
     lots = bulk_write(REGISTRY["lots"], lots, SYNTHETIC, run_after_import=False)
     transactions = []
     for lot, qty in zip(lots, quantities, strict=True):
-        transactions.append(LotTransaction(lot=lot, kind="received", quantity=Decimal(qty), date=dt.date(2012, 1, 15),
-                                           reference=SYNTHETIC, owner_state=state, owner_org=org))
+        transactions.append(LotTransaction(lot=lot, kind="received", quantity=Decimal(qty),
+                                           date=dt.date(2012, 1, 15), reference=SYNTHETIC, owner_state=state,
+                                           owner_org=org))
         if lot.condition == "serviceable":
-            transactions.append(LotTransaction(lot=lot, kind="issued", quantity=Decimal(qty // rng.randint(3, 10)),
-                                               date=dt.date(2012, 3, 1), reference=SYNTHETIC, owner_state=state,
-                                               owner_org=org))
+            issued = Decimal(qty // rng.randint(3, 10))
+            transactions.append(LotTransaction(lot=lot, kind="issued", quantity=issued, date=dt.date(2012, 3, 1),
+                                               reference=SYNTHETIC, owner_state=state, owner_org=org))
     bulk_write(REGISTRY["lot-transactions"], transactions, SYNTHETIC, run_after_import=False)
     result.counts["lots"] = len(lots)

@@ -270,7 +270,8 @@ class AmmunitionLot(OwnedModel):
 
     manufacturer = models.ForeignKey(Manufacturer, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
-    description = models.CharField(_("type"), max_length=120, help_text=_("e.g. 7.62×39 ball, PG-7V grenade, plastic explosive"))
+    description = models.CharField(_("type"), max_length=120,
+                                   help_text=_("e.g. 7.62×39 ball, PG-7V grenade, plastic explosive"))
     calibre = models.ForeignKey(Calibre, verbose_name=_("calibre"), on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="+")
     lot_number = models.CharField(_("lot number"), max_length=60)

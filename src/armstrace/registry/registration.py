@@ -13,8 +13,16 @@ from armstrace.core import ledger
 from armstrace.core.models import Role
 from armstrace.core.registration import Lookup, Registration, register
 
-from .models import (AmmunitionLot, ComponentEvent, ManpadsComponent, ManpadsSystem, LotTransaction, Status,
-                     Weapon, WeaponEvent)
+from .models import (
+    AmmunitionLot,
+    ComponentEvent,
+    LotTransaction,
+    ManpadsComponent,
+    ManpadsSystem,
+    Status,
+    Weapon,
+    WeaponEvent,
+)
 
 COUNTRY = Lookup(("iso3", "iso2", "name_en"))
 MAKER = Lookup(("name", "aliases__name"))

@@ -26,3 +26,6 @@ class ImportJob(models.Model):
         ordering = ["-started_at"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.file_name} ({self.status})"

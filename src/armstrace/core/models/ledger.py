@@ -42,9 +42,15 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("ledger entries")
         indexes = [models.Index(fields=["model", "object_id"]), models.Index(fields=["owner_state", "seq"])]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.model} {self.object_id}"
+
 
 class LedgerHead(models.Model):
     """The chain's tip; locked while appending so that concurrent writers serialise."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -22,3 +22,6 @@ class Share(models.Model):
             models.UniqueConstraint(fields=["content_type", "object_id", "organisation"], name="unique_share")
         ]
         indexes = [models.Index(fields=["organisation", "content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} → {self.organisation_id}"
