@@ -1,0 +1,312 @@
+"""Benchmark of armstrace.marking against rapidfuzz brute force, PostgreSQL pg_trgm and SQLite FTS5.
+
+    .venv/bin/python benchmarks/marking/run.py --records 10000000 --queries 2000
+
+Writes a markdown report (``--out``) and a JSON file next to it.  Everything is seeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from benchmarks.marking import synthetic as S  # noqa: E402
+
+from armstrace.marking import MarkingIndex, confusion_key, normalise_query, normalise_serial  # noqa: E402
+
+CLASSES = ("exact", "edit1", "edit2", "wildcard", "partial")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def log(*a: object) -> None:
+    print(time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+def evaluate(name: str, queries: Sequence[S.Query], fn: Callable[[S.Query], list[int]]) -> dict[str, Any]:
+    lat: dict[str, list[float]] = defaultdict(list)
+    hit: dict[str, list[bool]] = defaultdict(list)
+    size: dict[str, list[int]] = defaultdict(list)
+    for q in queries:
+        t = time.perf_counter()
+        ids = fn(q)
+        lat[q.klass].append((time.perf_counter() - t) * 1000)
+        hit[q.klass].append(q.target in ids)
+        size[q.klass].append(len(ids))
+    out: dict[str, Any] = {}
+    for k in lat:
+        a = np.array(lat[k])
+        out[k] = {
+            "n": len(a),
+            "p50": float(np.percentile(a, 50)),
+            "p95": float(np.percentile(a, 95)),
+            "recall": float(np.mean(hit[k])),
+            "results": float(np.mean(size[k])),
+        }
+    log(name, {k: (round(v["p50"], 2), round(v["p95"], 2), round(v["recall"], 3)) for k, v in out.items()})
+    return out
+
+
+def ours_fn(ix: MarkingIndex) -> Callable[[S.Query], list[int]]:
+    def f(q: S.Query) -> list[int]:
+        return [
+            m.record_id
+            for m in ix.search(
+                q.text, manufacturer=q.manufacturer, model=q.model, calibre=q.calibre, limit=10
+            )
+        ]
+
+    return f
+
+
+def array_bytes(ix: MarkingIndex) -> int:
+    return sum(int(a.nbytes) for a in ix._store.values())
+
+
+def bench_ours(ds: S.Dataset, queries: list[S.Query], workdir: Path, label: str) -> dict[str, Any]:
+    res: dict[str, Any] = {"records": len(ds)}
+    gc.collect()
+    rss0 = current_rss_mb()
+    ix = MarkingIndex(S.aliases())
+    t = time.perf_counter()
+    ix.add_many(ds.records())
+    res["build_s"] = time.perf_counter() - t
+    res["peak_rss_mb_after_build"] = rss_mb()
+    res["rss_delta_after_build_mb"] = current_rss_mb() - rss0
+    res["index_bytes"] = array_bytes(ix)
+    log(label, "built", res["build_s"], "s", res["index_bytes"] / 2**20, "MiB")
+    path = workdir / f"ix-{label}"
+    t = time.perf_counter()
+    ix.save(path)
+    res["save_s"] = time.perf_counter() - t
+    res["disk_bytes"] = sum(p.stat().st_size for p in path.iterdir())
+    del ix
+    gc.collect()
+    t = time.perf_counter()
+    ix = MarkingIndex.load(path)
+    res["load_s"] = time.perf_counter() - t
+    # warm the page cache like a running server would be
+    t = time.perf_counter()
+    for name, arr in ix._store.items():
+        if arr.size:
+            np.add.reduce(np.asarray(arr[:: 4096 // max(arr.itemsize, 1)]).astype(np.int64) if name else arr)
+    res["warm_s"] = time.perf_counter() - t
+    for q in queries[:100]:
+        ours_fn(ix)(q)
+    # adding one record to the loaded (memory-mapped) index
+    add_lat = []
+    for i in range(1000):
+        t = time.perf_counter()
+        ix.add(
+            10**12 + i,
+            f"ZX{i:07d}",
+            manufacturer="Norinco",
+            model="Type 56",
+            calibre="7.62x39mm",
+            country="CN",
+        )
+        add_lat.append((time.perf_counter() - t) * 1000)
+    res["add_ms_mean"] = float(np.mean(add_lat))
+    res["add_ms_max"] = float(np.max(add_lat))
+    res["classes"] = evaluate(f"ours[{label}]", queries, ours_fn(ix))
+    del ix
+    gc.collect()
+    return res
+
+
+def bench_brute(ds: S.Dataset, queries: list[S.Query]) -> dict[str, Any]:
+    """rapidfuzz brute force over all records' confusion keys (same normalisation as ours, OSA)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    keys = [confusion_key(normalise_serial(s)) for s in ds.serials]
+    rids = ds.record_ids
+
+    def f(q: S.Query) -> list[int]:
+        qk = confusion_key(normalise_query(q.text)).replace("?", "").replace("*", "")
+        return [int(rids[i]) for _, _, i in process.extract(qk, keys, scorer=OSA.distance, limit=10)]
+
+    out = evaluate("rapidfuzz brute force", queries, f)
+    keys.clear()
+    return out
+
+
+def bench_pg(ds: S.Dataset, queries: list[S.Query]) -> dict[str, Any] | None:
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    conn = None
+    for dsn in ("postgresql://postgres@127.0.0.1:5432/test", "postgresql://127.0.0.1:5432/test"):
+        try:
+            conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5)
+            break
+        except Exception as exc:  # noqa: BLE001
+            log("pg connect failed", dsn, exc)
+    if conn is None:
+        return None
+    res: dict[str, Any] = {"records": len(ds)}
+    cur = conn.cursor()
+    cur.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    cur.execute("DROP TABLE IF EXISTS marking_bench")
+    cur.execute("CREATE UNLOGGED TABLE marking_bench (id bigint, serial text)")
+    t = time.perf_counter()
+    with cur.copy("COPY marking_bench (id, serial) FROM STDIN") as cp:
+        for rid, s in zip(ds.record_ids.tolist(), ds.serials, strict=True):
+            cp.write_row((rid, confusion_key(normalise_serial(s))))
+    res["load_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cur.execute("SET maintenance_work_mem = '2GB'")
+    cur.execute("CREATE INDEX marking_bench_trgm ON marking_bench USING gin (serial gin_trgm_ops)")
+    cur.execute("ANALYZE marking_bench")
+    res["index_s"] = time.perf_counter() - t
+    cur.execute("SELECT pg_relation_size('marking_bench_trgm')")
+    res["index_bytes"] = cur.fetchone()[0]  # type: ignore[index]
+    log("pg loaded", res)
+
+    def f(q: S.Query) -> list[int]:
+        qk = confusion_key(normalise_query(q.text))
+        if "?" in qk or "*" in qk:
+            cur.execute(
+                "SELECT id FROM marking_bench WHERE serial LIKE %s LIMIT 10",
+                (qk.replace("?", "_").replace("*", "%"),),
+            )
+        elif q.klass == "partial":
+            cur.execute("SELECT id FROM marking_bench WHERE serial LIKE %s LIMIT 10", (f"%{qk}%",))
+        else:
+            cur.execute(
+                "SELECT id FROM marking_bench WHERE serial %% %s ORDER BY similarity(serial, %s) DESC "
+                "LIMIT 10",
+                (qk, qk),
+            )
+        return [r[0] for r in cur.fetchall()]
+
+    for q in queries[:50]:
+        f(q)
+    res["classes"] = evaluate("pg_trgm", queries, f)
+    cur.execute("DROP TABLE marking_bench")
+    conn.close()
+    return res
+
+
+def bench_sqlite(ds: S.Dataset, queries: list[S.Query], workdir: Path) -> dict[str, Any]:
+    res: dict[str, Any] = {"records": len(ds)}
+    db = sqlite3.connect(workdir / "fts.sqlite")
+    db.execute("CREATE VIRTUAL TABLE m USING fts5(serial, tokenize='trigram')")
+    t = time.perf_counter()
+    db.executemany(
+        "INSERT INTO m(rowid, serial) VALUES (?, ?)",
+        (
+            (rid, confusion_key(normalise_serial(s)))
+            for rid, s in zip(ds.record_ids.tolist(), ds.serials, strict=True)
+        ),
+    )
+    db.commit()
+    res["build_s"] = time.perf_counter() - t
+    res["disk_bytes"] = (workdir / "fts.sqlite").stat().st_size
+    log("sqlite built", res)
+
+    def f(q: S.Query) -> list[int]:
+        qk = confusion_key(normalise_query(q.text))
+        if "?" in qk or "*" in qk:
+            rows = db.execute("SELECT rowid FROM m WHERE serial GLOB ? LIMIT 10", (qk,)).fetchall()
+        elif q.klass == "partial":
+            rows = db.execute("SELECT rowid FROM m WHERE serial LIKE ? LIMIT 10", (f"%{qk}%",)).fetchall()
+        else:
+            grams = sorted({qk[i : i + 3] for i in range(len(qk) - 2)})
+            if not grams:
+                return []
+            expr = " OR ".join(f'"{g}"' for g in grams)
+            rows = db.execute(
+                "SELECT rowid FROM m WHERE m MATCH ? ORDER BY rank LIMIT 10", (expr,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    res["classes"] = evaluate("sqlite fts5 trigram", queries, f)
+    db.close()
+    return res
+
+
+def subset(ds: S.Dataset, n: int) -> S.Dataset:
+    return S.Dataset(ds.record_ids[:n], ds.serials[:n], ds.maker[:n], ds.model[:n])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--brute-queries", type=int, default=50)
+    ap.add_argument(
+        "--ext-records",
+        type=int,
+        default=1_000_000,
+        help="records loaded into pg_trgm / SQLite (and ours again, for a fair side-by-side)",
+    )
+    ap.add_argument("--ext-queries", type=int, default=500)
+    ap.add_argument("--skip-external", action="store_true")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks/marking/results.json"))
+    args = ap.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="marking-bench-", dir=os.environ.get("BENCH_TMP")))
+    report: dict[str, Any] = {
+        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "args": vars(args),
+    }
+    try:
+        t = time.perf_counter()
+        ds = S.generate(args.records, args.seed)
+        log("generated", len(ds), time.perf_counter() - t)
+        queries = S.make_queries(ds, args.queries, seed=7)
+        report["ours"] = bench_ours(ds, queries, workdir, f"{args.records}")
+        bq = [q for i, q in enumerate(queries) if i < args.brute_queries * 1]
+        report["brute"] = bench_brute(ds, bq)
+        report["ours_on_brute_queries"] = None  # same queries are a prefix of `queries`; see per-class table
+        if not args.skip_external:
+            m = min(args.ext_records, len(ds))
+            small = subset(ds, m)
+            sq = S.make_queries(small, args.ext_queries, seed=11)
+            del ds
+            gc.collect()
+            if m != args.records:
+                report["ours_small"] = bench_ours(small, sq, workdir, f"{m}")
+            else:
+                report["ours_small"] = None
+            report["pg_trgm"] = bench_pg(small, sq)
+            report["sqlite_fts5"] = bench_sqlite(small, sq, workdir)
+        report["peak_rss_mb"] = rss_mb()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        Path(args.out).write_text(json.dumps(report, indent=1))
+        log("wrote", args.out)
+
+
+if __name__ == "__main__":
+    main()

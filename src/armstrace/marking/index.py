@@ -1,0 +1,923 @@
+"""The marking index: find a weapon record from a worn, misread or partial serial.
+
+Structure (see docs/decisions/0004-marking-index.md for why):
+
+* an immutable **base** store of numpy arrays (``_arrays``), built in one vectorised pass and
+  saved as ``.npy`` files that :meth:`MarkingIndex.load` memory-maps read-only, so several server
+  processes share one copy through the page cache and loading is instant;
+* a small mutable **overlay** (a dict) for records added after the base was built, and a
+  **tombstone** bit-set for base rows removed or replaced.  Adding a record is a dict insert
+  (microseconds); :meth:`MarkingIndex.save` merges the overlay into a new base.
+
+Search paths:
+
+* *full* readings (no wildcard): candidates from the pigeonhole pair index (<= 2 edits on the
+  confusion key), verified with rapidfuzz's OSA distance and ranked with the weighted distance of
+  :mod:`.distance`; when fewer than ``limit`` full matches exist and the reading has 3+
+  characters, records that *contain* the reading are added below them (partial reading);
+* *wildcard* readings (``?`` one character, ``*`` any run): candidates from trigram postings of
+  the legible fragments, or from the prefix/suffix orders, verified by a regular expression.
+
+Scores: ``10 * tier + 5 - distance + attribute_bonus`` with tier 2 = exact (normalised serial
+identical), 1 = full match (fuzzy or wildcard), 0 = partial (substring).  The distance is at most
+4.5 and the bonus in [-0.11, +0.45], so tiers never overlap: an exact match always ranks first,
+and a partial match always ranks below every full match.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from . import _arrays as A
+from .distance import COSTS, Difference, align
+from .normalise import (
+    confusion_key,
+    normalise_name,
+    normalise_query,
+    normalise_serial,
+    raw_positions,
+)
+
+__all__ = ["ATTRIBUTE_WEIGHTS", "MarkingIndex", "Match"]
+
+Store = dict[str, npt.NDArray[Any]]
+
+FORMAT_VERSION: Final = 1
+FIELDS: Final[tuple[str, ...]] = ("manufacturer", "model", "calibre", "country")
+
+#: (bonus when the query and the record agree, penalty when both are known and differ).  Small on
+#: purpose: a disagreement never hides a candidate, it only re-orders near-equal ones.  The
+#: manufacturer bonus (0.25) outweighs one optical confusion (0.2) but not a real edit (1.0).
+ATTRIBUTE_WEIGHTS: Final[dict[str, tuple[float, float]]] = {
+    "manufacturer": (0.25, 0.05),
+    "model": (0.10, 0.02),
+    "calibre": (0.05, 0.02),
+    "country": (0.05, 0.02),
+}
+TIER_EXACT: Final = 2
+TIER_FULL: Final = 1
+TIER_PARTIAL: Final = 0
+MAX_DISTANCE: Final = 4.5
+_TIER_NAMES: Final = {TIER_EXACT: "exact", TIER_FULL: "full", TIER_PARTIAL: "partial"}
+_ARRAY_NAMES: Final[tuple[str, ...]] = (
+    "ids",
+    "norm_buf",
+    "norm_off",
+    "raw_buf",
+    "raw_off",
+    *FIELDS,
+    "pair_keys",
+    "pair_rows",
+    "gram_off",
+    "gram_rows",
+    "pre_perm",
+    "suf_perm",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One search result.
+
+    ``score``: higher is better; comparable across results of the *same* query only (see the
+    module docstring for the scale).  ``distance``: weighted edit distance between the reading and
+    the registered serial (0 = identical after normalisation; for partial matches the distance of
+    the contained part plus 0.01 per uncovered character).  ``differences``: machine-readable
+    differing positions (0-based in ``normalised``; ``raw_position`` in ``serial`` when mappable)
+    for highlighting.  ``kind``: "exact", "full" or "partial".
+    """
+
+    record_id: int
+    score: float
+    explanation: str
+    serial: str
+    normalised: str
+    distance: float
+    kind: str
+    differences: tuple[Difference, ...] = ()
+    manufacturer: str | None = None
+
+
+@dataclass(slots=True)
+class _Rec:
+    record_id: int
+    raw: str
+    norm: str
+    key: str
+    codes: tuple[int, int, int, int]
+
+
+@dataclass(slots=True)
+class _Query:
+    raw: str
+    norm: str
+    key: str
+    limit: int
+    attr: dict[str, int | None]  # field -> code to compare (-2: unknown to the index)
+    attr_text: dict[str, str]
+    found: dict[int, tuple[float, float, int, Any, list[Difference] | None]] = field(default_factory=dict)
+    # record_id -> (score, distance, tier, ref) ; ref = ("b", row) or ("o", _Rec)
+
+
+def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """np.unique without its hashing overhead on small arrays."""
+    if len(a) < 2:
+        return a
+    a = np.sort(a)
+    keep = np.empty(len(a), dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
+
+
+def _clean_raw(raw: str) -> str:
+    return raw.replace("\n", " ").replace("\r", " ")
+
+
+def _calibre_norm(value: str) -> str:
+    n = normalise_name(value)
+    return n[:-2] if n.endswith("MM") and len(n) > 2 else n
+
+
+class _Vocab:
+    """Small string vocabulary of one attribute (normalised form -> code, display names)."""
+
+    def __init__(self, display: list[str] | None = None, field_name: str = "") -> None:
+        self.field = field_name
+        self.display: list[str] = list(display or [])
+        self.code: dict[str, int] = {self.norm(d): i for i, d in enumerate(self.display)}
+        self._cache: dict[str, int] = {}
+
+    def norm(self, value: str) -> str:
+        return _calibre_norm(value) if self.field == "calibre" else normalise_name(value)
+
+    def intern(self, value: str | None) -> int:
+        if value is None or value == "":
+            return -1
+        c = self._cache.get(value)
+        if c is not None:
+            return c
+        n = self.norm(value)
+        if not n:
+            return -1
+        c = self.code.get(n)
+        if c is None:
+            c = len(self.display)
+            self.code[n] = c
+            self.display.append(value)
+        if len(self._cache) < 100_000:
+            self._cache[value] = c
+        return c
+
+    def lookup(self, value: str) -> int | None:
+        return self.code.get(self.norm(value))
+
+
+def _empty_store() -> Store:
+    z8 = np.zeros(0, dtype=np.uint8)
+    off = np.zeros(1, dtype=np.int64)
+    store: Store = {
+        "ids": np.zeros(0, dtype=np.int64),
+        "norm_buf": z8,
+        "norm_off": off,
+        "raw_buf": z8,
+        "raw_off": off,
+    }
+    for f in FIELDS:
+        store[f] = np.zeros(0, dtype=np.int32)
+    store.update(A.build_structures(z8, off))
+    return store
+
+
+class MarkingIndex:
+    """Index of weapon markings (serial + manufacturer/model/calibre/country) for tolerant search.
+
+    Thread-safety: any number of threads may :meth:`search` concurrently as long as nobody
+    mutates the index; :meth:`add`, :meth:`remove`, :meth:`add_many` and :meth:`save` need an
+    external lock (or one writer process that saves, readers that re-:meth:`load`).
+
+    ``max_results`` caps how far results tied with the ``limit``-th score are returned (short or
+    very partial readings can tie with thousands of records).
+    """
+
+    max_results: int = 500
+    #: add_many batches larger than this on a non-empty index are merged into a new base at once.
+    bulk_merge_threshold: int = 50_000
+
+    def __init__(self, manufacturer_aliases: Mapping[str, str] | None = None) -> None:
+        self._store: Store = _empty_store()
+        self._dead: npt.NDArray[np.bool_] | None = None
+        self._n_dead = 0
+        self._overlay: dict[int, _Rec] = {}
+        self._overlay_keys: tuple[list[int], list[str]] | None = None
+        self._vocab: dict[str, _Vocab] = {f: _Vocab(field_name=f) for f in FIELDS}
+        self._aliases: dict[str, str] = {}
+        self._alias_source: dict[str, str] = dict(manufacturer_aliases or {})
+        self._canon_ids: dict[str, int] = {}
+        self._manu_canon: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self.set_manufacturer_aliases(manufacturer_aliases or {})
+
+    # ------------------------------------------------------------------ aliases / attributes
+    def set_manufacturer_aliases(self, aliases: Mapping[str, str]) -> None:
+        """Replace the alias -> canonical manufacturer mapping (matching is normalised: case,
+        spaces, punctuation and script do not matter).  Records keep their stored names; the
+        mapping is applied at comparison time, so a catalogue change needs no rebuild."""
+        self._alias_source = dict(aliases)
+        self._aliases = {}
+        for alias, canon in aliases.items():
+            cn = normalise_name(canon)
+            self._aliases[normalise_name(alias)] = cn
+            self._aliases.setdefault(cn, cn)
+        self._refresh_canon()
+
+    def _canon_of(self, norm_name: str) -> str:
+        return self._aliases.get(norm_name, norm_name)
+
+    def _refresh_canon(self) -> None:
+        voc = self._vocab["manufacturer"]
+        self._canon_ids = {}
+        out = np.empty(len(voc.display), dtype=np.int32)
+        for i, d in enumerate(voc.display):
+            c = self._canon_of(voc.norm(d))
+            out[i] = self._canon_ids.setdefault(c, len(self._canon_ids))
+        self._manu_canon = out
+
+    def _record_codes(
+        self, manufacturer: str | None, model: str | None, calibre: str | None, country: str | None
+    ) -> tuple[int, int, int, int]:
+        before = len(self._vocab["manufacturer"].display)
+        codes = (
+            self._vocab["manufacturer"].intern(manufacturer),
+            self._vocab["model"].intern(model),
+            self._vocab["calibre"].intern(calibre),
+            self._vocab["country"].intern(country),
+        )
+        if len(self._vocab["manufacturer"].display) != before:
+            self._refresh_canon()
+        return codes
+
+    # ------------------------------------------------------------------ size / mutation
+    def __len__(self) -> int:
+        return len(self._store["ids"]) - self._n_dead + len(self._overlay)
+
+    def _row_of(self, record_id: int) -> int | None:
+        ids = self._store["ids"]
+        i = int(np.searchsorted(ids, record_id))
+        if i < len(ids) and int(ids[i]) == record_id and not (self._dead is not None and self._dead[i]):
+            return i
+        return None
+
+    def remove(self, record_id: int) -> bool:
+        """Remove a record (tombstone for the base, delete from the overlay).  Returns whether it
+        was present.  Registers amend rather than erase: call this when a record is withdrawn
+        from tracing, and :meth:`add` again to apply a change."""
+        removed = self._overlay.pop(record_id, None) is not None
+        if removed:
+            self._overlay_keys = None
+        row = self._row_of(record_id)
+        if row is not None:
+            if self._dead is None:
+                self._dead = np.zeros(len(self._store["ids"]), dtype=bool)
+            self._dead[row] = True
+            self._n_dead += 1
+            removed = True
+        return removed
+
+    def add(
+        self,
+        record_id: int,
+        serial: str,
+        *,
+        manufacturer: str | None = None,
+        model: str | None = None,
+        calibre: str | None = None,
+        country: str | None = None,
+    ) -> None:
+        """Add or replace (same ``record_id``) one record.  O(1): goes to the overlay."""
+        record_id = int(record_id)
+        self.remove(record_id)
+        raw = _clean_raw(serial)
+        norm = normalise_serial(raw)
+        self._overlay[record_id] = _Rec(
+            record_id,
+            raw,
+            norm,
+            confusion_key(norm),
+            self._record_codes(manufacturer, model, calibre, country),
+        )
+        self._overlay_keys = None
+
+    def add_many(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Add many records (dicts with record_id, serial and optional manufacturer, model,
+        calibre, country).  On an empty index this is a vectorised bulk build; large batches on a
+        non-empty index are merged into a new base; small ones go to the overlay."""
+        if len(self._store["ids"]) == 0 and not self._overlay:
+            self._bulk_build(records)
+            return
+        for r in records:
+            self.add(
+                int(r["record_id"]),
+                str(r["serial"]),
+                manufacturer=r.get("manufacturer"),
+                model=r.get("model"),
+                calibre=r.get("calibre"),
+                country=r.get("country"),
+            )
+        if len(self._overlay) > self.bulk_merge_threshold:
+            self.compact()
+
+    def _bulk_build(self, records: Iterable[Mapping[str, Any]]) -> None:
+        ids: list[int] = []
+        raws: list[str] = []
+        norms: list[str] = []
+        cols: dict[str, list[int]] = {f: [] for f in FIELDS}
+        interns = [(cols[f], self._vocab[f].intern, f) for f in FIELDS]
+        for r in records:
+            ids.append(int(r["record_id"]))
+            raw = r["serial"]
+            if "\n" in raw or "\r" in raw:
+                raw = _clean_raw(raw)
+            raws.append(raw)
+            norms.append(normalise_serial(raw))
+            for col, intern, f in interns:
+                col.append(intern(r.get(f)))
+        self._refresh_canon()
+        ids_a = np.array(ids, dtype=np.int64)
+        del ids
+        raw_buf = (
+            np.frombuffer(("\n".join(raws) + "\n").encode("utf-8"), dtype=np.uint8)
+            if raws
+            else np.zeros(0, dtype=np.uint8)
+        )
+        del raws
+        norm_buf = (
+            np.frombuffer(("\n".join(norms) + "\n").encode("utf-8"), dtype=np.uint8)
+            if norms
+            else np.zeros(0, dtype=np.uint8)
+        )
+        del norms
+        codes = {f: np.array(cols[f], dtype=np.int32) for f in FIELDS}
+        del cols
+        self._set_base(
+            self._make_store(
+                ids_a,
+                norm_buf,
+                A.offsets_from_separated(norm_buf),
+                raw_buf,
+                A.offsets_from_separated(raw_buf),
+                codes,
+            )
+        )
+
+    @staticmethod
+    def _make_store(
+        ids: npt.NDArray[np.int64],
+        norm_buf: A.U8,
+        norm_off: A.I64,
+        raw_buf: A.U8,
+        raw_off: A.I64,
+        codes: dict[str, npt.NDArray[np.int32]],
+    ) -> Store:
+        """Sort by record id (last occurrence of a duplicated id wins) and build the structures."""
+        order = np.argsort(ids, kind="stable")
+        sid = ids[order]
+        keep = np.ones(len(sid), dtype=bool)
+        keep[:-1] = sid[:-1] != sid[1:]
+        order = order[keep]
+        if len(order) != len(ids) or not bool(np.all(order[1:] > order[:-1])):
+            norm_buf, norm_off = A.gather(norm_buf, norm_off, order)
+            raw_buf, raw_off = A.gather(raw_buf, raw_off, order)
+            codes = {f: c[order] for f, c in codes.items()}
+            ids = ids[order]
+        store: Store = {
+            "ids": ids,
+            "norm_buf": norm_buf,
+            "norm_off": norm_off,
+            "raw_buf": raw_buf,
+            "raw_off": raw_off,
+        }
+        store.update(codes)
+        store.update(A.build_structures(norm_buf, norm_off))
+        return store
+
+    def _set_base(self, store: Store) -> None:
+        self._store = store
+        self._dead = None
+        self._n_dead = 0
+        self._overlay = {}
+        self._overlay_keys = None
+
+    def _merged_store(self) -> Store:
+        s = self._store
+        rows = np.arange(len(s["ids"]), dtype=np.int64)
+        if self._dead is not None:
+            rows = rows[~self._dead]
+        norm_buf, _ = A.gather(s["norm_buf"], s["norm_off"], rows)
+        raw_buf, _ = A.gather(s["raw_buf"], s["raw_off"], rows)
+        ov = list(self._overlay.values())
+        extra_norm = np.frombuffer("".join(r.norm + "\n" for r in ov).encode("utf-8"), dtype=np.uint8)
+        extra_raw = np.frombuffer("".join(r.raw + "\n" for r in ov).encode("utf-8"), dtype=np.uint8)
+        nb = np.concatenate([norm_buf, extra_norm])
+        rb = np.concatenate([raw_buf, extra_raw])
+        ids = np.concatenate(
+            [np.asarray(s["ids"][rows]), np.array([r.record_id for r in ov], dtype=np.int64)]
+        )
+        codes = {
+            f: np.concatenate([np.asarray(s[f][rows]), np.array([r.codes[i] for r in ov], dtype=np.int32)])
+            for i, f in enumerate(FIELDS)
+        }
+        return self._make_store(
+            ids, nb, A.offsets_from_separated(nb), rb, A.offsets_from_separated(rb), codes
+        )
+
+    def compact(self) -> None:
+        """Merge the overlay and tombstones into a new in-memory base (vectorised rebuild)."""
+        if self._overlay or self._n_dead:
+            self._set_base(self._merged_store())
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Merge the overlay into the base and write the index as a directory of ``.npy`` files
+        plus ``meta.json`` (written last, via a rename, so a half-written index is never valid)."""
+        self.compact()
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAY_NAMES:
+            np.save(p / f"{name}.npy", np.ascontiguousarray(self._store[name]), allow_pickle=False)
+        meta = {
+            "format": FORMAT_VERSION,
+            "records": int(len(self._store["ids"])),
+            "vocab": {f: self._vocab[f].display for f in FIELDS},
+            "manufacturer_aliases": self._alias_source,
+        }
+        tmp = p / "meta.json.tmp"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(p / "meta.json")
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        manufacturer_aliases: Mapping[str, str] | None = None,
+        mmap: bool = True,
+    ) -> MarkingIndex:
+        """Open a saved index.  Arrays are memory-mapped read-only (``mmap=True``): loading takes
+        milliseconds, pages are shared between processes.  Mutations go to the overlay.
+        ``manufacturer_aliases`` replaces the saved mapping when given."""
+        p = Path(path)
+        meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported marking index format {meta.get('format')!r}")
+        idx = cls.__new__(cls)
+        idx._store = {
+            name: np.load(p / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
+            for name in _ARRAY_NAMES
+        }
+        idx._dead = None
+        idx._n_dead = 0
+        idx._overlay = {}
+        idx._overlay_keys = None
+        idx._vocab = {f: _Vocab(meta["vocab"][f], f) for f in FIELDS}
+        idx._canon_ids = {}
+        idx._manu_canon = np.zeros(0, dtype=np.int32)
+        idx.set_manufacturer_aliases(
+            manufacturer_aliases if manufacturer_aliases is not None else meta["manufacturer_aliases"]
+        )
+        return idx
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self,
+        serial: str,
+        *,
+        manufacturer: str | None = None,
+        model: str | None = None,
+        calibre: str | None = None,
+        country: str | None = None,
+        limit: int = 10,
+    ) -> list[Match]:
+        """Find records whose serial matches the reading ``serial``.
+
+        ``?`` = one illegible character, ``*`` = any run of illegible characters; a reading of 3+
+        legible characters without wildcards also finds records that contain it (ranked below
+        full matches).  Up to 2 edits (substitution, missing/extra character, swap) are tolerated
+        for readings of 5+ characters, 1 for 4, 0 for shorter; optical confusions and script
+        differences are always tolerated.  Attributes only re-rank, never filter.
+
+        Results are sorted by score (best first), ties by record id.  Results tied with the
+        ``limit``-th score are all returned (up to :attr:`max_results`), because for short or
+        worn serials the register genuinely cannot tell them apart.
+        """
+        norm = normalise_query(serial)
+        if not norm.replace("*", "").replace("?", ""):
+            return []
+        q = _Query(serial, norm, confusion_key(norm), max(1, int(limit)), {}, {})
+        self._query_attrs(q, manufacturer, model, calibre, country)
+        if "?" in norm or "*" in norm:
+            self._search_wildcard(q)
+        else:
+            self._search_full(q)
+            if len(q.found) < q.limit and len(q.key) >= 3:
+                self._search_partial(q)
+        return self._finish(q)
+
+    def _query_attrs(
+        self, q: _Query, manufacturer: str | None, model: str | None, calibre: str | None, country: str | None
+    ) -> None:
+        values = {"manufacturer": manufacturer, "model": model, "calibre": calibre, "country": country}
+        for f, v in values.items():
+            if not v:
+                q.attr[f] = None
+                continue
+            q.attr_text[f] = v
+            voc = self._vocab[f]
+            if f == "manufacturer":
+                cid = self._canon_ids.get(self._canon_of(voc.norm(v)))
+                q.attr[f] = -2 if cid is None else cid
+            else:
+                c = voc.lookup(v)
+                q.attr[f] = -2 if c is None else c
+
+    def _bonus_for(self, q: _Query, codes: list[npt.NDArray[np.int32]]) -> npt.NDArray[np.float64]:
+        """Attribute bonus per candidate; ``codes`` = the 4 code arrays (FIELDS order)."""
+        n = len(codes[0])
+        b = np.zeros(n, dtype=np.float64)
+        for i, f in enumerate(FIELDS):
+            qc = q.attr.get(f)
+            if qc is None or qc == -2 and f == "manufacturer":
+                continue  # not given, or a manufacturer the index does not know: no effect
+            c = codes[i]
+            if f == "manufacturer" and len(self._manu_canon):
+                c = np.where(c >= 0, self._manu_canon[np.maximum(c, 0)], -1)
+            agree, disagree = ATTRIBUTE_WEIGHTS[f]
+            b += np.where(c == qc, agree, np.where(c < 0, 0.0, -disagree))
+        return b
+
+    def _alive(self, rows: A.I64) -> A.I64:
+        if self._dead is not None and len(rows):
+            rows = rows[~self._dead[rows]]
+        return rows
+
+    def _row_strings(self, rows: A.I64) -> tuple[list[str], list[str]]:
+        """Normalised serials and confusion keys of base rows (one vectorised gather)."""
+        if not len(rows):
+            return [], []
+        buf, _ = A.gather(self._store["norm_buf"], self._store["norm_off"], rows)
+        b = buf.tobytes()
+        norms = b.decode("utf-8").split("\n")[:-1]
+        keys = b.translate(A.KEY_TABLE).decode("utf-8").split("\n")[:-1]
+        return norms, keys
+
+    def _row_codes(self, rows: A.I64) -> list[npt.NDArray[np.int32]]:
+        return [np.asarray(self._store[f][rows]) for f in FIELDS]
+
+    def _overlay_lists(self) -> tuple[list[int], list[str]]:
+        if self._overlay_keys is None:
+            ids = list(self._overlay)
+            self._overlay_keys = (ids, [self._overlay[i].key for i in ids])
+        return self._overlay_keys
+
+    @staticmethod
+    def _max_edits(n: int) -> int:
+        return 2 if n >= 5 else 1 if n >= 4 else 0
+
+    def _consider(self, q: _Query, items: list[tuple[float, float, int, int, Any, str]]) -> None:
+        """Rank candidates by an upper bound, compute exact weighted distances best-first and stop
+        as soon as no remaining candidate can reach the current limit-th score.
+        items: (upper_bound_score, bonus, tier, record_id, ref, normalised serial)."""
+        items.sort(key=lambda t: -t[0])
+        heap: list[float] = []
+        kth = float("-inf")
+        for ub, bonus, tier, rid, ref, norm in items:
+            if len(heap) >= q.limit and ub < kth - 1e-9:
+                break
+            diffs: list[Difference] | None = None
+            if tier == TIER_PARTIAL:
+                d = ref[2]
+                ref = ref[:2]
+            else:
+                d, diffs = align(q.norm, norm)
+            if tier == TIER_FULL and d == 0.0 and "?" not in q.norm and "*" not in q.norm:
+                tier = TIER_EXACT
+            score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + bonus, 6)
+            prev = q.found.get(rid)
+            if prev is None or prev[0] < score:
+                q.found[rid] = (score, d, tier, ref, diffs)
+            if len(heap) < q.limit:
+                heapq.heappush(heap, score)
+            elif score > heap[0]:
+                heapq.heapreplace(heap, score)
+            if len(heap) >= q.limit:
+                kth = heap[0]
+
+    def _search_full(self, q: _Query) -> None:
+        k = self._max_edits(len(q.key))
+        key_codes = [int(A.CODE_LUT[b]) for b in q.key.encode("utf-8")]
+        keys = A.probe_keys(key_codes, k)
+        if k == 2:
+            # A swap is 2 Levenshtein edits; undo each possible swap and probe with 1 edit left.
+            for t in range(len(key_codes) - 1):
+                if key_codes[t] != key_codes[t + 1]:
+                    v = key_codes[:]
+                    v[t], v[t + 1] = v[t + 1], v[t]
+                    keys.extend(A.probe_keys(v, 1, (0, 5)))
+        pk = self._store["pair_keys"]
+        items: list[tuple[float, float, int, int, Any, str]] = []
+        if len(pk):
+            karr = _sorted_unique(np.array(keys, dtype=np.uint64))
+            lo = np.searchsorted(pk, karr, "left").astype(np.int64)
+            hi = np.searchsorted(pk, karr, "right").astype(np.int64)
+            hit_rows = np.asarray(self._store["pair_rows"][A.ranges_index(lo, hi - lo)]).astype(np.int64)
+            rows = self._alive(_sorted_unique(hit_rows))
+            if len(rows):
+                buf, off = A.gather(self._store["norm_buf"], self._store["norm_off"], rows)
+                raw = buf.tobytes()
+                rkeys = raw.translate(A.KEY_TABLE).decode("utf-8").split("\n")[:-1]
+                dist = process.cdist([q.key], rkeys, scorer=OSA.distance, score_cutoff=k, dtype=np.int32)[0]
+                sel = np.flatnonzero(dist <= k)
+                if len(sel):
+                    q_digits = q.norm.isdigit()
+                    srows = rows[sel]
+                    bonus = self._bonus_for(q, self._row_codes(srows))
+                    ids = self._store["ids"][srows]
+                    for t, s in enumerate(sel.tolist()):
+                        dk = int(dist[s])
+                        norm = raw[int(off[s]) : int(off[s + 1]) - 1].decode("utf-8")
+                        # every key edit costs >= 1.0 unless letters are involved (transliteration
+                        # pairs 0.3, letters between digits 0.5): a tighter bound prunes more DPs
+                        lb = dk if (q_digits and norm.isdigit()) else 0.3 * dk
+                        ub = 10 * (TIER_EXACT if dk == 0 else TIER_FULL) + 5 - lb + float(bonus[t])
+                        items.append(
+                            (ub, float(bonus[t]), TIER_FULL, int(ids[t]), ("b", int(srows[t])), norm)
+                        )
+        if self._overlay:
+            oids, okeys = self._overlay_lists()
+            dist = process.cdist([q.key], okeys, scorer=OSA.distance, score_cutoff=k, dtype=np.int32)[0]
+            for s in np.flatnonzero(dist <= k).tolist():
+                self._overlay_item(q, items, oids[s], TIER_FULL, float(10 * TIER_EXACT + 5))
+        self._consider(q, items)
+
+    def _overlay_item(
+        self,
+        q: _Query,
+        items: list[tuple[float, float, int, int, Any, str]],
+        rid: int,
+        tier: int,
+        ub: float,
+        partial_d: float | None = None,
+    ) -> None:
+        rec = self._overlay[rid]
+        bonus = float(self._bonus_for(q, [np.array([c], dtype=np.int32) for c in rec.codes])[0])
+        ref: Any = ("o", rid) if partial_d is None else ("o", rid, partial_d)
+        items.append((ub + bonus, bonus, tier, rid, ref, rec.norm))
+
+    # -- partial (substring) readings
+    def _gram_candidates(self, fragments: list[str], max_grams: int = 4) -> A.I64 | None:
+        """Rows whose key contains all (up to max_grams rarest) trigrams of the fragments; None if
+        the fragments have no trigram."""
+        grams: set[int] = set()
+        for frag in fragments:
+            c = [int(A.CODE_LUT[b]) for b in frag.encode("utf-8")]
+            for t in range(len(c) - 2):
+                grams.add((c[t] << 10) | (c[t + 1] << 5) | c[t + 2])
+        if not grams:
+            return None
+        go = self._store["gram_off"]
+        gr = self._store["gram_rows"]
+        sizes = sorted((int(go[g + 1]) - int(go[g]), g) for g in grams)
+        size0, g0 = sizes[0]
+        rows = np.asarray(gr[int(go[g0]) : int(go[g0 + 1])]).astype(np.int64)
+        for _size, g in sizes[1:max_grams]:
+            if not len(rows) or len(rows) < 64:
+                break
+            post = np.asarray(gr[int(go[g]) : int(go[g + 1])])
+            pos = np.searchsorted(post, rows)
+            ok = pos < len(post)
+            ok[ok] = post[pos[ok]] == rows[ok]
+            rows = rows[ok]
+        return rows
+
+    def _search_partial(self, q: _Query) -> None:
+        n = len(q.key)
+        items: list[tuple[float, float, int, int, Any, str]] = []
+        rows = self._gram_candidates([q.key])
+        if rows is not None and len(rows):
+            off = self._store["norm_off"]
+            lens = np.asarray(off[rows + 1]) - np.asarray(off[rows]) - 1
+            rows = self._alive(rows[lens > n])
+            norms, rkeys = self._row_strings(rows)
+            hit = [(t, p) for t, s in enumerate(rkeys) if (p := s.find(q.key)) >= 0]
+            if hit:
+                hrows = rows[[t for t, _ in hit]]
+                bonus = self._bonus_for(q, self._row_codes(hrows))
+                ids = self._store["ids"][hrows]
+                for u, (t, p) in enumerate(hit):
+                    d = self._partial_distance(q, norms[t], p)
+                    items.append(
+                        (
+                            5 - d + float(bonus[u]),
+                            float(bonus[u]),
+                            TIER_PARTIAL,
+                            int(ids[u]),
+                            ("b", int(hrows[u]), d),
+                            norms[t],
+                        )
+                    )
+        for rid, rec in self._overlay.items():
+            if len(rec.key) > n and (p := rec.key.find(q.key)) >= 0:
+                d = self._partial_distance(q, rec.norm, p)
+                self._overlay_item(q, items, rid, TIER_PARTIAL, 5 - d, d)
+        self._consider(q, items)
+
+    @staticmethod
+    def _partial_distance(q: _Query, norm: str, pos: int) -> float:
+        part = norm[pos : pos + len(q.norm)]
+        conf = 0 if part == q.norm else sum(1 for a, b in zip(part, q.norm, strict=True) if a != b)
+        return COSTS["confusion"] * conf + 0.01 * (len(norm) - len(q.norm))
+
+    # -- wildcard readings
+    def _search_wildcard(self, q: _Query) -> None:
+        key = q.key
+        fragments = [f for f in re.split(r"[?*]", key) if f]
+        fixed = "*" not in key
+        n_legible_min = len(key.replace("*", ""))
+        rows = self._gram_candidates(fragments)
+        st = self._store
+        if rows is None:
+            rows = self._anchor_candidates(key)
+        off = st["norm_off"]
+        if rows is None:
+            lens_all = np.diff(np.asarray(off)) - 1
+            rows = np.flatnonzero(lens_all == len(key) if fixed else lens_all >= n_legible_min).astype(
+                np.int64
+            )
+        else:
+            lens = np.asarray(off[rows + 1]) - np.asarray(off[rows]) - 1
+            rows = rows[lens == len(key)] if fixed else rows[lens >= n_legible_min]
+        rows = self._alive(rows)
+        pattern = "".join("." if c == "?" else ".*" if c == "*" else re.escape(c) for c in key)
+        rx = re.compile(pattern)
+        items: list[tuple[float, float, int, int, Any, str]] = []
+        base = 10 * TIER_FULL + 5 - COSTS["wildcard"] * key.count("?") - COSTS["star"] * key.count("*")
+        if len(rows):
+            norms, rkeys = self._row_strings(rows)
+            hit = [t for t, s in enumerate(rkeys) if rx.fullmatch(s)]
+            if hit:
+                hrows = rows[hit]
+                bonus = self._bonus_for(q, self._row_codes(hrows))
+                ids = st["ids"][hrows]
+                for u, t in enumerate(hit):
+                    ub = base - COSTS["star_char"] * (len(norms[t]) - n_legible_min) + float(bonus[u])
+                    items.append(
+                        (ub, float(bonus[u]), TIER_FULL, int(ids[u]), ("b", int(hrows[u])), norms[t])
+                    )
+        for rid, rec in self._overlay.items():
+            if rx.fullmatch(rec.key):
+                self._overlay_item(q, items, rid, TIER_FULL, base)
+        self._consider(q, items)
+
+    def _anchor_candidates(self, key: str) -> A.I64 | None:
+        """Rows whose key starts with the legible prefix / ends with the legible suffix of a
+        wildcard reading (binary search in the prefix / suffix orders); None if neither exists."""
+        m = re.match(r"[^?*]+", key)
+        pre = m.group(0) if m else ""
+        m = re.search(r"[^?*]+$", key)
+        suf = m.group(0) if m else ""
+        ranges: list[tuple[int, int, str]] = []
+        if pre:
+            ranges.append((*self._range("pre_perm", pre), "pre_perm"))
+        if suf:
+            ranges.append((*self._range("suf_perm", suf[::-1]), "suf_perm"))
+        if not ranges:
+            return None
+        ranges.sort(key=lambda r: r[1] - r[0])
+        a, b, name = ranges[0]
+        return np.asarray(self._store[name][a:b]).astype(np.int64)
+
+    def _row_codes_prefix(self, row: int, reverse: bool) -> int:
+        off = self._store["norm_off"]
+        a, b = int(off[row]), int(off[row + 1]) - 1
+        raw = bytes(self._store["norm_buf"][a:b])
+        if reverse:
+            raw = raw[::-1]
+        return A.pack_prefix([int(A.CODE_LUT[c]) for c in raw[: A.PREFIX_CHARS]])
+
+    def _range(self, name: str, prefix: str) -> tuple[int, int]:
+        codes = [int(A.CODE_LUT[b]) for b in prefix.encode("utf-8")][: A.PREFIX_CHARS]
+        lo_v = A.pack_prefix(codes)
+        hi_v = lo_v + (1 << (5 * (A.PREFIX_CHARS - len(codes))))
+        perm = self._store[name]
+        reverse = name == "suf_perm"
+
+        def bound(v: int) -> int:
+            lo, hi = 0, len(perm)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self._row_codes_prefix(int(perm[mid]), reverse) < v:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+
+        return bound(lo_v), bound(hi_v)
+
+    # -- results
+    def _finish(self, q: _Query) -> list[Match]:
+        ranked = sorted(q.found.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        if len(ranked) > q.limit:
+            cut = ranked[q.limit - 1][1][0]
+            end = q.limit
+            while end < len(ranked) and end < self.max_results and ranked[end][1][0] >= cut - 1e-9:
+                end += 1
+            ranked = ranked[:end]
+        return [self._match(q, rid, *v) for rid, v in ranked]
+
+    def _record_view(self, ref: Any) -> tuple[str, str, tuple[int, int, int, int]]:
+        if ref[0] == "o":
+            rec = self._overlay[ref[1]]
+            return rec.raw, rec.norm, rec.codes
+        row = int(ref[1])
+        s = self._store
+        raw = bytes(s["raw_buf"][int(s["raw_off"][row]) : int(s["raw_off"][row + 1]) - 1]).decode("utf-8")
+        norm = bytes(s["norm_buf"][int(s["norm_off"][row]) : int(s["norm_off"][row + 1]) - 1]).decode("utf-8")
+        c = tuple(int(s[f][row]) for f in FIELDS)
+        return raw, norm, (c[0], c[1], c[2], c[3])
+
+    def _match(
+        self, q: _Query, rid: int, score: float, d: float, tier: int, ref: Any, diffs: list[Difference] | None
+    ) -> Match:
+        raw, norm, codes = self._record_view(ref)
+        parts: list[str] = []
+        if tier == TIER_PARTIAL:
+            pos = confusion_key(norm).find(q.key)
+            diffs = [
+                Difference("confusion", pos + i, norm[pos + i], c)
+                for i, c in enumerate(q.norm)
+                if norm[pos + i] != c
+            ]
+            parts.append(
+                f"partial reading: {q.norm} found at positions {pos + 1}-{pos + len(q.norm)} of {norm}"
+            )
+        else:
+            if diffs is None:
+                _, diffs = align(q.norm, norm)
+            if tier == TIER_EXACT:
+                parts.append("exact match")
+        rp = raw_positions(raw, norm)
+        if rp is not None:
+            diffs = [
+                Difference(
+                    x.kind,
+                    x.position,
+                    x.expected,
+                    x.read,
+                    rp[x.position] if 0 <= x.position < len(rp) else None,
+                )
+                for x in diffs
+            ]
+        wild = [x for x in diffs if x.kind == "wildcard"]
+        other = [x for x in diffs if x.kind != "wildcard"]
+        parts.extend(x.describe() for x in other)
+        if wild:
+            parts.append(
+                f"{len(wild)} character{'s' if len(wild) != 1 else ''} illegible (?): assumed "
+                + ", ".join(f"{x.expected} at position {x.position + 1}" for x in wild)
+            )
+        if not q.raw.isascii():
+            parts.append("reading folded from another script or digit set")
+        if tier == TIER_FULL and not diffs:
+            parts.append("same serial after normalisation")
+        manu = None
+        for i, f in enumerate(FIELDS):
+            c = codes[i]
+            if c >= 0 and f == "manufacturer":
+                manu = self._vocab[f].display[c]
+            qc = q.attr.get(f)
+            if qc is None:
+                continue
+            if qc == -2 and f == "manufacturer":
+                parts.append(f"manufacturer {q.attr_text[f]!r} unknown to the index (not used)")
+                continue
+            if c < 0:
+                parts.append(f"{f} not recorded")
+                continue
+            rc = int(self._manu_canon[c]) if f == "manufacturer" else c
+            if rc == qc:
+                parts.append(f"{f} agrees")
+            else:
+                parts.append(f"{f} differs (recorded {self._vocab[f].display[c]})")
+        return Match(
+            rid, score, "; ".join(parts), raw, norm, round(d, 6), _TIER_NAMES[tier], tuple(diffs), manu
+        )

@@ -1,0 +1,325 @@
+"""Behaviour of MarkingIndex on the reading errors of DOMAIN.md "Tracing" (no Django)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from armstrace.marking import MarkingIndex, Match
+
+ALIASES = {"ИЖМАШ": "Kalashnikov Concern", "Izhmash": "Kalashnikov Concern", "Factory 66": "Norinco"}
+
+RECORDS = [
+    dict(
+        record_id=1,
+        serial="1985 ЛТ 1234",
+        manufacturer="Izhmash",
+        model="AKM",
+        calibre="7.62x39mm",
+        country="RU",
+    ),
+    dict(
+        record_id=2,
+        serial="AK120345",
+        manufacturer="Norinco",
+        model="Type 56",
+        calibre="7.62x39mm",
+        country="CN",
+    ),
+    dict(
+        record_id=3, serial="369J257", manufacturer="Colt", model="M16A1", calibre="5.56x45mm", country="US"
+    ),
+    dict(
+        record_id=4,
+        serial="1985LT1234",
+        manufacturer="Norinco",
+        model="Type 56",
+        calibre="7.62x39mm",
+        country="CN",
+    ),
+    dict(
+        record_id=5,
+        serial="AB1234 1989",
+        manufacturer="Cugir",
+        model="PM md. 63",
+        calibre="7.62x39mm",
+        country="RO",
+    ),
+    dict(
+        record_id=6,
+        serial="66 1237345",
+        manufacturer="Norinco",
+        model="Type 56",
+        calibre="7.62x39mm",
+        country="CN",
+    ),
+    dict(
+        record_id=7,
+        serial="A1 12345",
+        manufacturer="Heckler & Koch",
+        model="G3",
+        calibre="7.62x51mm",
+        country="DE",
+    ),
+    dict(
+        record_id=8,
+        serial="9M32M 12345",
+        manufacturer="KBM Kolomna",
+        model="9K32M",
+        calibre="72mm",
+        country="RU",
+    ),
+    dict(
+        record_id=9,
+        serial="БПЗ 4711",
+        manufacturer="Arsenal AD",
+        model="AKK",
+        calibre="7.62x39mm",
+        country="BG",
+    ),
+    dict(
+        record_id=10,
+        serial="1234567",
+        manufacturer="FN Herstal",
+        model="FAL",
+        calibre="7.62x51mm",
+        country="BE",
+    ),
+    dict(
+        record_id=11, serial="1234567", manufacturer="Colt", model="M16A1", calibre="5.56x45mm", country="US"
+    ),
+    dict(record_id=12, serial="S5B8Z2G6", manufacturer="Glock", model="G17", calibre="9x19mm", country="AT"),
+    dict(
+        record_id=13, serial="7H3Q998", manufacturer="Beretta", model="92FS", calibre="9x19mm", country="IT"
+    ),
+    dict(
+        record_id=14, serial="X7H3Q12", manufacturer="Beretta", model="92FS", calibre="9x19mm", country="IT"
+    ),
+    dict(
+        record_id=15,
+        serial="4455123345",
+        manufacturer="Norinco",
+        model="Type 81",
+        calibre="7.62x39mm",
+        country="CN",
+    ),
+    dict(
+        record_id=16, serial="1200089", manufacturer="Zastava", model="M70", calibre="7.62x39mm", country="RS"
+    ),
+    dict(record_id=17, serial="DIP502", manufacturer="Glock", model="G19", calibre="9x19mm", country="AT"),
+]
+
+
+@pytest.fixture()
+def index() -> MarkingIndex:
+    ix = MarkingIndex(ALIASES)
+    ix.add_many(RECORDS)
+    return ix
+
+
+def ids(matches: list[Match]) -> list[int]:
+    return [m.record_id for m in matches]
+
+
+def top(ix: MarkingIndex, q: str, **kw: str) -> Match:
+    res = ix.search(q, **kw)
+    assert res, f"nothing found for {q!r}"
+    return res[0]
+
+
+@pytest.mark.parametrize(
+    ("reading", "expected", "assumed"),
+    [
+        ("AK12O345", 2, "0 read as O"),  # O <-> 0
+        ("AK12034S", 2, "5 read as S"),  # S <-> 5
+        ("A812O345".replace("8", "K"), 2, "0 read as O"),
+        ("AK1Z0345", 2, "2 read as Z"),  # Z <-> 2
+        ("S5B8Z2G6".replace("G", "6"), 12, "G read as 6"),  # G <-> 6
+        ("55882266", 12, "S read as 5"),
+        ("S588Z2G6", 12, "B read as 8"),  # B <-> 8
+        ("AI 12345", 7, "1 read as I"),  # I <-> 1
+        ("Al 12345", 7, "1 read as L"),  # lower-case l <-> 1
+    ],
+)
+def test_optical_confusions(index: MarkingIndex, reading: str, expected: int, assumed: str) -> None:
+    m = top(index, reading)
+    assert m.record_id == expected
+    assert assumed in m.explanation
+    assert m.kind == "full"
+    assert any(d.kind == "confusion" for d in m.differences)
+    assert m.distance == pytest.approx(0.2 * sum(d.kind == "confusion" for d in m.differences))
+
+
+def test_cyrillic_letters_and_transliteration(index: MarkingIndex) -> None:
+    assert top(index, "1985 LT 1234", manufacturer="ИЖМАШ").record_id == 1
+    assert top(index, "BPZ 4711").record_id == 9  # БПЗ = BPZ
+    assert top(index, "БПЗ4711").record_id == 9
+    assert top(index, "9М32М 12345").record_id == 8  # Cyrillic М in a Latin marking
+    assert top(index, "ΑΚ120345").record_id == 2  # Greek look-alikes
+
+
+def test_arabic_indic_and_other_digit_scripts(index: MarkingIndex) -> None:
+    m = top(index, "٦٦ ١٢٣٧٣٤٥")
+    assert m.record_id == 6 and m.kind == "exact"
+    assert "another script" in m.explanation
+    assert top(index, "۶۶۱۲۳۷۳۴۵").record_id == 6  # Eastern Arabic-Indic
+    assert top(index, "６６１２３７３４５").record_id == 6  # fullwidth
+
+
+def test_question_mark_is_one_illegible_character(index: MarkingIndex) -> None:
+    m = top(index, "AK12?345")
+    assert m.record_id == 2
+    assert "illegible (?)" in m.explanation and "assumed 0 at position 5" in m.explanation
+    # exactly one character: a ? cannot stand for two
+    assert 2 not in ids(index.search("AK1?345"))
+
+
+def test_star_is_any_run(index: MarkingIndex) -> None:
+    assert top(index, "*3345").record_id == 15
+    res = index.search("12*89")
+    assert ids(res)[0] == 16
+    assert all(m.normalised.startswith("12") and m.normalised.endswith("89") for m in res)
+    assert 15 in ids(index.search("44*"))
+
+
+def test_substring_of_partial_reading(index: MarkingIndex) -> None:
+    res = index.search("7H3")
+    assert set(ids(res)) >= {13, 14}
+    assert all(m.kind == "partial" for m in res)
+    assert "partial reading" in res[0].explanation
+    # a partial reading ranks below a full one
+    index.add(200, "ZZ-7H3Q99-ZZ")
+    res = index.search("7H3Q99")
+    assert [(m.record_id, m.kind) for m in res[:2]] == [(13, "full"), (200, "partial")]
+    assert res[0].score > res[1].score
+
+
+def test_letters_between_digits_like_ncic(index: MarkingIndex) -> None:
+    m = top(index, "369257")
+    assert m.record_id == 3
+    assert "between digits" in m.explanation
+    assert m.distance == pytest.approx(0.5)
+    m = top(index, "369J257")
+    assert m.kind == "exact"
+
+
+def test_edits_substitution_deletion_insertion_transposition(index: MarkingIndex) -> None:
+    assert top(index, "AK120346").record_id == 2  # substitution
+    assert top(index, "AK12045").record_id == 2  # deletion
+    assert top(index, "AK1203457").record_id == 2  # insertion
+    m = top(index, "AK123045")
+    assert m.record_id == 2 and "swapped" in m.explanation  # transposition
+    assert top(index, "AK12O3A6").record_id == 2  # confusion + 2 edits still found
+    assert index.search("ZZ999999") == [] or all(m.score < 14 for m in index.search("ZZ999999"))
+
+
+def test_exact_match_ranks_first(index: MarkingIndex) -> None:
+    index.add(100, "1985LTI234", manufacturer="Izhmash")  # confusion-only variant of record 1/4
+    res = index.search("1985LT1234", manufacturer="Izhmash", model="AKM")
+    assert [m.kind for m in res[:2]] == ["exact", "exact"]
+    assert {m.record_id for m in res[:2]} == {1, 4}
+    assert res[0].record_id == 1  # attributes order the exact ones
+    assert res[2].record_id == 100 and res[2].kind == "full"
+    # even when the confusion-only record agrees on everything and the exact one on nothing
+    res = index.search("1985LTI234", manufacturer="Norinco")
+    assert res[0].record_id == 100 and res[0].kind == "exact"
+
+
+def test_ties_are_all_returned_beyond_limit(index: MarkingIndex) -> None:
+    for i in range(20):
+        index.add(1000 + i, "QX4711", manufacturer=f"Maker {i}")
+    res = index.search("QX4711", limit=3)
+    assert len(res) == 20
+    assert len({m.score for m in res}) == 1
+    # duplicated serial of two manufacturers: both returned even with limit=1
+    res = index.search("1234567", limit=1)
+    assert set(ids(res)) == {10, 11}
+
+
+def test_unknown_manufacturer_never_hides(index: MarkingIndex) -> None:
+    base = index.search("AK12O345")
+    res = index.search("AK12O345", manufacturer="Unheard-of Arms Works")
+    assert ids(res) == ids(base)
+    assert [m.score for m in res] == [m.score for m in base]
+    assert "unknown to the index" in res[0].explanation
+    # a known but *different* manufacturer lowers the score slightly, never hides
+    res = index.search("AK12O345", manufacturer="Colt", model="M16A1", calibre="5.56", country="US")
+    assert ids(res)[0] == 2
+    assert res[0].score < base[0].score
+    assert base[0].score - res[0].score < 0.2
+
+
+def test_manufacturer_alias_is_normalised(index: MarkingIndex) -> None:
+    res = index.search("1985LT1234", manufacturer="izh-mash")
+    assert res[0].record_id == 1 and "manufacturer agrees" in res[0].explanation
+    res = index.search("1985LT1234", manufacturer="Kalashnikov  concern")
+    assert res[0].record_id == 1
+    res = index.search("1985LT1234", manufacturer="FACTORY-66")
+    assert res[0].record_id == 4
+
+
+def test_remove_and_readd(index: MarkingIndex) -> None:
+    n = len(index)
+    assert index.remove(2)
+    assert not index.remove(2)
+    assert len(index) == n - 1
+    assert 2 not in ids(index.search("AK120345"))
+    index.add(2, "AK999999")
+    assert len(index) == n
+    assert top(index, "AK999999").record_id == 2
+    index.add(7, "ZZ12345")  # re-adding replaces
+    assert len(index) == n
+    assert all(m.serial != "A1 12345" for m in index.search("A1 12345"))
+    assert top(index, "ZZ12345").record_id == 7
+
+
+def test_save_load_round_trip_with_overlay(index: MarkingIndex, tmp_path: Path) -> None:
+    before = {
+        q: [(m.record_id, m.score, m.explanation) for m in index.search(q)]
+        for q in ("AK12O345", "*3345", "7H3", "1985 LT 1234", "369257")
+    }
+    index.save(tmp_path / "ix")
+    loaded = MarkingIndex.load(tmp_path / "ix")
+    assert len(loaded) == len(index)
+    for q, expected in before.items():
+        assert [(m.record_id, m.score, m.explanation) for m in loaded.search(q)] == expected
+    # overlay on top of the memory-mapped base
+    loaded.add(500, "NEW-0001", manufacturer="Izhmash")
+    loaded.remove(2)
+    loaded.add(6, "66 7654321", manufacturer="Norinco")  # change of record 6
+    assert top(loaded, "NEW0001").record_id == 500
+    assert 2 not in ids(loaded.search("AK120345"))
+    assert 6 not in ids(loaded.search("661237345"))
+    assert top(loaded, "667654321").record_id == 6
+    assert len(loaded) == len(index) + 1 - 1
+    loaded.save(tmp_path / "ix2")
+    again = MarkingIndex.load(tmp_path / "ix2")
+    assert len(again) == len(loaded)
+    assert top(again, "NEW0001", manufacturer="ИЖМАШ").record_id == 500
+    assert "manufacturer agrees" in top(again, "NEW0001", manufacturer="ИЖМАШ").explanation
+    assert 2 not in ids(again.search("AK120345"))
+    assert top(again, "667654321").record_id == 6
+
+
+def test_add_many_on_loaded_index_and_empty_queries(index: MarkingIndex, tmp_path: Path) -> None:
+    index.save(tmp_path / "ix")
+    loaded = MarkingIndex.load(tmp_path / "ix")
+    loaded.add_many([dict(record_id=900 + i, serial=f"QQ{i:05d}") for i in range(5)])
+    assert top(loaded, "QQ00003").record_id == 903
+    assert loaded.search("") == []
+    assert loaded.search("*") == []
+    assert loaded.search("-/ .") == []
+    empty = MarkingIndex()
+    assert len(empty) == 0 and empty.search("AK12345") == []
+    empty.add(1, "AK12345")
+    assert top(empty, "AK12?45").record_id == 1
+
+
+def test_match_exposes_positions_for_highlighting(index: MarkingIndex) -> None:
+    m = top(index, "1985 1T 1234")
+    assert m.serial == "1985 ЛТ 1234" and m.normalised == "1985LT1234"
+    (d,) = m.differences
+    assert (d.kind, d.position, d.expected, d.read) == ("confusion", 4, "L", "1")
+    assert d.raw_position == 5  # the Л in the raw marking
+    assert m.manufacturer == "Izhmash"
