@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from armstrace.core import views as record_views
 from armstrace.core.api import build_router
+from armstrace.identify import urls as identify_urls
 from armstrace.web import views as web_views
 
 records = [
@@ -32,6 +33,8 @@ urlpatterns = [
     path("api/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("identify/", include("armstrace.identify.urls")),
+    path("api/identify/", include(identify_urls.api_urlpatterns)),
     path("api/", include(build_router().urls)),
     path("r/", include(records)),
 ]

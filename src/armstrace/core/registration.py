@@ -52,6 +52,9 @@ class Registration:
 
 REGISTRY: dict[str, Registration] = {}
 
+# Extra sections of the global search page: callables (user, text) -> {"template": ..., ...} or None.
+search_providers: list[Callable[[Any, str], dict[str, Any] | None]] = []
+
 
 def register(registration: Registration) -> Registration:
     if registration.key in REGISTRY:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from armstrace.core import ledger
 from armstrace.core.factories import search_q
 from armstrace.core.permissions import can_verify_ledger
-from armstrace.core.registration import REGISTRY
+from armstrace.core.registration import REGISTRY, search_providers
 
 SEARCH_LIMIT = 25
 
@@ -41,7 +41,9 @@ def global_search(user, text: str) -> list[dict]:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
-    return render(request, "web/search.html", {"q": text, "sections": global_search(request.user, text)})
+    extra = [section for provider in search_providers if (section := provider(request.user, text))] if text else []
+    return render(request, "web/search.html", {"q": text, "sections": global_search(request.user, text),
+                                               "extra_sections": extra})
 
 
 @require_POST
