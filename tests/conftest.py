@@ -14,8 +14,11 @@ PASSWORD = "Correct-Horse-Battery-9"
 
 @pytest.fixture
 def states(db):
+    from armstrace.core.countries import load_countries
     from armstrace.core.models import Country, Organisation
 
+    if not Country.objects.filter(iso3="LBY").exists():  # a transactional test before us flushed them
+        load_countries(Country)
     lby, ner = Country.objects.get(iso3="LBY"), Country.objects.get(iso3="NER")
     return {
         "A": Organisation.objects.create(name="Commission A", country=lby),
@@ -49,7 +52,7 @@ def registrar_b(make_user):
 
 
 @pytest.fixture
-def catalogue(db):
+def catalogue(states):
     from armstrace.catalogue.models import Calibre, Manufacturer, ManufacturerAlias, WeaponModel
     from armstrace.core.context import acting
 

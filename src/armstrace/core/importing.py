@@ -23,7 +23,6 @@ from .context import acting
 from .models import ImportJob, Organisation, OwnedModel
 from .permissions import can_write
 from .registration import Registration
-from .services import records_written
 from .tabular import Table, iter_cells
 
 BATCH = 2000
@@ -209,7 +208,6 @@ def bulk_write(reg: Registration, instances: list[models.Model], reason: str, us
         ledger.append(ledger.Change(i, "create", None, ledger.snapshot(i), reason) for i in created)
         if reg.after_import and run_after_import:
             reg.after_import(created, user)
-    records_written.send(sender=reg.model, ids=[i.pk for i in created])
     return created
 
 

@@ -10,17 +10,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from .context import acting
 from .models import OwnedModel
 from .permissions import can_write
 from .registration import for_model
-
-# Sent after records are created or changed, in bulk or one by one: (sender=model, ids=[...]).
-# Indexes that follow the register (the marking search) listen to this.
-records_written = Signal()
 
 
 def _non_editable(instance: models.Model) -> list[str]:
@@ -43,5 +38,4 @@ def save_record(instance: models.Model, user: Any, *, reason: str | None = None)
     instance.full_clean(exclude=_non_editable(instance))
     with transaction.atomic(), acting(user=user):
         instance.save(reason=reason)
-    records_written.send(sender=type(instance), ids=[instance.pk])
     return instance

@@ -69,7 +69,8 @@ class Candidate:
         """For a lost or stolen item: who reported it, when and where (the reporting event)."""
         if self.record.status not in ("lost", "stolen"):
             return None
-        event = self.record.events.filter(kind__in=["reported_lost", "reported_stolen"]).order_by("-date", "-pk").first()
+        reports = self.record.events.filter(kind__in=["reported_lost", "reported_stolen"])
+        event = reports.order_by("-date", "-pk").first()
         if event is None:
             return None
         entry = LedgerEntry.objects.filter(model=event._meta.label, object_id=str(event.pk), action="create").first()

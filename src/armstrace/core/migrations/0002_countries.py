@@ -3,20 +3,12 @@
 from django.db import migrations
 
 
-def load_countries(apps, schema_editor):
-    from django.utils import translation
-    from django_countries import countries
+def load(apps, schema_editor):
+    from armstrace.core.countries import load_countries
 
-    Country = apps.get_model("core", "Country")
-    with translation.override("en"):
-        rows = []
-        for code, name in countries:
-            iso3 = countries.alpha3(code)
-            if iso3:
-                rows.append(Country(iso3=iso3, iso2=code, name_en=str(name)))
-    Country.objects.bulk_create(rows, ignore_conflicts=True)
+    load_countries(apps.get_model("core", "Country"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
-    operations = [migrations.RunPython(load_countries, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

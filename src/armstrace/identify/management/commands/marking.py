@@ -29,7 +29,8 @@ class Command(BaseCommand):
             indexed = service.rebuild(progress=bar.update)
             bar.close()
             path = service.save()
-            self.stdout.write(_("Marking index rebuilt: %(n)d records, saved to %(path)s.") % {"n": indexed, "path": path})
+            self.stdout.write(_("Marking index rebuilt: %(n)d records, saved to %(path)s.")
+                              % {"n": indexed, "path": path})
             return
         if not options["query"].strip():
             raise CommandError(_("Give the marking as read, e.g. armstrace marking search 'AK12?45'."))
