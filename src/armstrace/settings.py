@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "armstrace.core",
     "armstrace.catalogue",
     "armstrace.registry",
+    "armstrace.stockpile",
     "armstrace.identify",
     "armstrace.web",
     "armstrace.demo",

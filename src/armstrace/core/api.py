@@ -60,9 +60,23 @@ class RecordViewSet(viewsets.ModelViewSet):
         obj = instance or self.registration.model()
         for name, value in serializer.validated_data.items():
             setattr(obj, name, value)
+        writer = self.registration.writer or save_record
         with acting(user=self.request.user, remote_addr=client_address(self.request), via="api"):
-            save_record(obj, self.request.user, reason=str(reason) if instance is not None else None)
+            writer(obj, self.request.user, reason=str(reason) if instance is not None else None,
+                   **self.save_kwargs())
         serializer.instance = obj
+
+    def save_kwargs(self) -> dict[str, Any]:
+        """The second person of a two-person action authenticates with their own token."""
+        token = self.request.headers.get("X-Second-Person-Token", "")
+        if not token:
+            return {}
+        from rest_framework.authtoken.models import Token
+
+        second = Token.objects.select_related("user").filter(key=token, user__is_active=True).first()
+        if second is None:
+            raise ValidationError({"second_person": ["The second person's token is not valid."]})
+        return {"second_person": second.user}
 
     def perform_create(self, serializer: Any) -> None:
         self._save(serializer)

@@ -36,8 +36,12 @@ class RecordForm(forms.ModelForm):
         if user is not None:
             _scope_choices(self, user)
 
+    def save_kwargs(self) -> dict[str, Any]:
+        """Extra arguments for the registration's writer (e.g. the second person)."""
+        return {}
 
-class AmendmentForm(RecordForm):
+
+class AmendmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the amendment"), widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required: kept in the record's history."))
 
@@ -53,7 +57,9 @@ def _date_widgets(model: type[models.Model], fields: list[str]) -> dict[str, for
 @functools.cache
 def form_class(key: str, amend: bool = False) -> type[forms.ModelForm]:
     reg = REGISTRY[key]
-    base = AmendmentForm if amend else RecordForm
+    base = reg.form_base or RecordForm
+    if amend:
+        base = type(f"Amend{base.__name__}", (base,), {"reason": AmendmentForm.base_fields["reason"]})
     fields = [f for f in reg.fields if not (amend and f == reg.parent_field)]
     return forms.modelform_factory(reg.model, form=base, fields=fields, widgets=_date_widgets(reg.model, fields))
 

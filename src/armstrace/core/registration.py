@@ -40,6 +40,11 @@ class Registration:
     lookups: dict[str, Lookup] = field(default_factory=dict)
     after_import: Callable[[list[Any], Any], None] | None = None
     default_ordering: str = "-pk"
+    # Optional: the form class to build on (extra fields such as a second person's credentials),
+    # and the function that saves one record instead of services.save_record (same signature
+    # plus the form's or request's `save_kwargs()`).
+    form_base: Any = None
+    writer: Callable[..., Any] | None = None
 
     @property
     def label(self) -> Any:

@@ -39,3 +39,10 @@ def save_record(instance: models.Model, user: Any, *, reason: str | None = None)
     with transaction.atomic(), acting(user=user):
         instance.save(reason=reason)
     return instance
+
+
+def amend(instance: models.Model, user: Any, reason: str, **changes: Any) -> models.Model:
+    """Change fields of a record as an amendment with a reason (workflow transitions use this)."""
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    return save_record(instance, user, reason=reason)

@@ -123,10 +123,12 @@ class EditRecord(RegisteredView):
         form = self._form(pk, request.POST, request.FILES)
         if form.is_valid():
             try:
-                obj = save_record(form.instance, request.user, reason=form.cleaned_data.get("reason"))
+                writer = self.reg.writer or save_record
+                obj = writer(form.instance, request.user, reason=form.cleaned_data.get("reason"), **form.save_kwargs())
             except ValidationError as exc:
-                for field_name, errors in exc.message_dict.items():
-                    form.add_error(field_name if field_name in form.fields else None, errors)
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                for field_name, field_errors in errors.items():
+                    form.add_error(field_name if field_name in form.fields else None, field_errors)
             else:
                 messages.success(request, _("Saved: %(obj)s") % {"obj": obj})
                 return redirect(_after_save_url(self.reg, obj))

@@ -35,7 +35,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from .normalise import CONFUSION_CLASSES
+from .normalise import CONFUSION_CLASSES, TRANSLITERATION_DIGRAPHS
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -67,6 +67,21 @@ def _build_luts() -> tuple[U8, bytes]:
 
 
 CODE_LUT, KEY_TABLE = _build_luts()
+#: confusion key with the transliteration pairs (H/N, P/R, C/S, B/V, Y/U) folded as well: an edit
+#: distance on these keys is a lower bound of the weighted distance when no letter between digits
+#: and no two-letter transliteration is involved.
+
+
+def _translit_table() -> bytes:
+    t = bytearray(KEY_TABLE)
+    for keep, fold in ("HN", "PR", "SC", "BV", "YU"):
+        t[ord(fold)] = KEY_TABLE[ord(keep)]
+    return bytes(t)
+
+
+TRANSLIT_KEY_TABLE: Final = _translit_table()
+
+)
 
 
 def splitmix64(x: int) -> int:
@@ -142,6 +157,43 @@ def _pack_cols(m: npt.NDArray[np.uint64], start: int, length: int) -> npt.NDArra
     return v
 
 
+_DIGRAPH_CODES: Final = np.array(
+    sorted((ord(d[0]) << 8) | ord(d[1]) for d in TRANSLITERATION_DIGRAPHS), dtype=np.int32
+)
+
+
+def cheap_rows(norm_buf: U8, norm_off: I64) -> npt.NDArray[np.bool_]:
+    """Rows whose normalised serial allows an edit that costs less than 1.0 per key edit on the
+    *record* side: a letter between digits (NCIC, 0.5), a two-letter transliteration (ZH ... one
+    edit for two key characters), or any non-ASCII character (conservative)."""
+    n = len(norm_off) - 1
+    out = np.zeros(n, dtype=bool)
+    if n == 0 or len(norm_buf) < 2:
+        return out
+    b = np.asarray(norm_buf)
+    digit = (b >= 48) & (b <= 57)
+    alpha = ((b >= 65) & (b <= 90)) | (b >= 128)
+    mark = np.zeros(len(b), dtype=bool)
+    mark[1:-1] = alpha[1:-1] & digit[:-2] & digit[2:]
+    mark |= b >= 128
+    pair = (b[:-1].astype(np.int32) << 8) | b[1:].astype(np.int32)
+    mark[:-1] |= np.isin(pair, _DIGRAPH_CODES)
+    pos = np.flatnonzero(mark)
+    if len(pos):
+        out[np.searchsorted(norm_off, pos, "right") - 1] = True
+    return out
+
+
+def build_cheap_index(
+    pair_keys: U64, pair_rows: I32, cheap: npt.NDArray[np.bool_]
+) -> tuple[U64, I32]:
+    """The pair index restricted to the cheap rows (already sorted, so a mask keeps it sorted)."""
+    if not len(pair_rows):
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
+    mask = cheap[pair_rows]
+    return np.ascontiguousarray(pair_keys[mask]), np.ascontiguousarray(pair_rows[mask])
+
+
 def build_structures(norm_buf: U8, norm_off: I64) -> dict[str, npt.NDArray[Any]]:
     """Build the pair index, trigram postings and prefix/suffix orders for a store."""
     n = len(norm_off) - 1
@@ -174,6 +226,8 @@ def build_structures(norm_buf: U8, norm_off: I64) -> dict[str, npt.NDArray[Any]]
     pair_keys = pair_keys[order]
     pair_rows = pair_rows[order]
     del order
+    cheap = cheap_rows(norm_buf, norm_off)
+    cpair_keys, cpair_rows = build_cheap_index(pair_keys, pair_rows, cheap)
 
     if grams_parts:
         comb = np.concatenate(grams_parts)
@@ -207,6 +261,9 @@ def build_structures(norm_buf: U8, norm_off: I64) -> dict[str, npt.NDArray[Any]]
     return {
         "pair_keys": pair_keys,
         "pair_rows": pair_rows,
+        "cheap": cheap,
+        "cpair_keys": cpair_keys,
+        "cpair_rows": cpair_rows,
         "gram_off": gram_off,
         "gram_rows": gram_rows,
         "pre_perm": pre_perm,

@@ -16,6 +16,9 @@ letter between digits missing     0.5     NCIC ignores such letters (369J257 ≈
 other substitution                1.0
 missing / extra character         1.0
 adjacent transposition            1.0     (optimal string alignment)
+two-letter transliteration        1.0     one Cyrillic letter (Ж = ZH, Ц = TS, Ч = CH ...)
+  (ZH ...) missing, extra or              missing or misread is *one* edit, not two
+  read as one character
 ================================  ======  ===============================================
 
 The dynamic programme is small (serials are 4-20 characters) and only runs on the few candidates
@@ -28,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from .normalise import CONFUSION_CLASSES, TRANSLITERATION_PAIRS, confusion_key
+from .normalise import CONFUSION_CLASSES, TRANSLITERATION_DIGRAPHS, TRANSLITERATION_PAIRS, confusion_key
 
 __all__ = ["COSTS", "Difference", "align", "weighted_distance"]
 
@@ -43,6 +46,7 @@ COSTS: Final[dict[str, float]] = {
     "missing": 1.0,
     "extra": 1.0,
     "transposition": 1.0,
+    "digraph": 1.0,
 }
 
 _CLASS_OF: Final[dict[str, str]] = {m: rep for rep, members in CONFUSION_CLASSES.items() for m in members}
@@ -123,20 +127,38 @@ def _sub(q: str, r: str) -> float:
     return c
 
 
+def _digraph_ends(s: str) -> list[bool]:
+    """out[j] is True when s[j-2:j] is a two-letter transliteration (ZH, TS, CH ...)."""
+    out = [False] * (len(s) + 1)
+    for j in range(2, len(s) + 1):
+        if s[j - 2 : j] in TRANSLITERATION_DIGRAPHS:
+            out[j] = True
+    return out
+
+
 def _table(query: str, record: str) -> tuple[list[list[float]], list[list[int]]]:
     """Fill the DP table (and back pointers: 1 diagonal, 2 up = extra query character or empty
-    star, 3 left = missing record character or star consuming it, 4 transposition)."""
+    star, 3 left = missing record character or star consuming it, 4 transposition, 5 record
+    digraph missing, 6 record digraph read as one character, 7 extra digraph in the query,
+    8 one record character read as a digraph)."""
     n, m = len(query), len(record)
     qk, rk = confusion_key(query), confusion_key(record)
     c_emb, c_miss, c_extra = COSTS["embedded_letter"], COSTS["missing"], COSTS["extra"]
     c_star, c_star_char, c_swap = COSTS["star"], COSTS["star_char"], COSTS["transposition"]
+    c_dig = COSTS["digraph"]
     miss = [c_emb if _embedded(record, j) else c_miss for j in range(m)]
+    rdig = _digraph_ends(record)
+    qdig = _digraph_ends(query)
+    any_dig = any(rdig) or any(qdig)
     inf = _INF
     first = [0.0] * (m + 1)
+    bfirst = [0] + [3] * m
     for j in range(1, m + 1):
         first[j] = first[j - 1] + miss[j - 1]
+        if rdig[j] and first[j - 2] + c_dig < first[j]:
+            first[j], bfirst[j] = first[j - 2] + c_dig, 5
     d = [first]
-    b = [[0] + [3] * m]
+    b = [bfirst]
     for i in range(1, n + 1):
         qi = query[i - 1]
         prev = d[i - 1]
@@ -156,10 +178,13 @@ def _table(query: str, record: str) -> tuple[list[list[float]], list[list[int]]]
         else:
             extra = c_emb if _embedded(query, i - 1) else c_extra
             row[0], brow[0] = prev[0] + extra, 2
+            pp = d[i - 2] if i > 1 else None
+            if qdig[i] and pp is not None and pp[0] + c_dig < row[0]:
+                row[0], brow[0] = pp[0] + c_dig, 7
             subs = [_sub(qi, rc) for rc in record]
             swap_ok = i > 1 and qi != "?" and query[i - 2] not in "?*"
             qki, qkp = qk[i - 1], qk[i - 2] if i > 1 else ""
-            pp = d[i - 2] if i > 1 else None
+            dig_q = any_dig and qdig[i] and pp is not None and query[i - 2] not in "?*"
             for j in range(1, m + 1):
                 best, bp = prev[j - 1] + subs[j - 1], 1
                 v = prev[j] + extra
@@ -179,6 +204,21 @@ def _table(query: str, record: str) -> tuple[list[list[float]], list[list[int]]]
                     v = pp[j - 2] + c_swap
                     if v < best:
                         best, bp = v, 4
+                if any_dig:
+                    if rdig[j] and qi != "?":
+                        v = row[j - 2] + c_dig
+                        if v < best:
+                            best, bp = v, 5
+                        v = prev[j - 2] + c_dig
+                        if v < best:
+                            best, bp = v, 6
+                    if dig_q and pp is not None:
+                        v = pp[j] + c_dig
+                        if v < best:
+                            best, bp = v, 7
+                        v = pp[j - 1] + c_dig
+                        if v < best:
+                            best, bp = v, 8
                 row[j] = best
                 brow[j] = bp
         d.append(row)
@@ -247,6 +287,18 @@ def align(query: str, record: str) -> tuple[float, list[Difference]]:
         elif bp == 4:
             diffs.append(Difference("transposition", j - 2, record[j - 2 : j], query[i - 2 : i]))
             i, j = i - 2, j - 2
+        elif bp == 5:
+            diffs.append(Difference("missing", j - 2, record[j - 2 : j], ""))
+            j -= 2
+        elif bp == 6:
+            diffs.append(Difference("substitution", j - 2, record[j - 2 : j], query[i - 1]))
+            i, j = i - 1, j - 2
+        elif bp == 7:
+            diffs.append(Difference("extra", j, "", query[i - 2 : i]))
+            i -= 2
+        elif bp == 8:
+            diffs.append(Difference("substitution", j - 1, record[j - 1], query[i - 2 : i]))
+            i, j = i - 2, j - 1
         else:  # pragma: no cover - defensive, the table always reaches (0, 0)
             break
     diffs.reverse()

@@ -30,7 +30,7 @@ import heapq
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -38,11 +38,13 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from . import _arrays as A
-from .distance import COSTS, Difference, align
+from .distance import COSTS, Difference, align, weighted_distance
 from .normalise import (
+    TRANSLITERATION_DIGRAPHS,
+    TRANSLITERATION_PAIRS,
     confusion_key,
     normalise_name,
     normalise_query,
@@ -54,7 +56,8 @@ __all__ = ["ATTRIBUTE_WEIGHTS", "MarkingIndex", "Match"]
 
 Store = dict[str, npt.NDArray[Any]]
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
+_CHEAP_ARRAYS: Final = ("cheap", "cpair_keys", "cpair_rows")
 FIELDS: Final[tuple[str, ...]] = ("manufacturer", "model", "calibre", "country")
 
 #: (bonus when the query and the record agree, penalty when both are known and differ).  Small on
@@ -80,6 +83,7 @@ _ARRAY_NAMES: Final[tuple[str, ...]] = (
     *FIELDS,
     "pair_keys",
     "pair_rows",
+    *_CHEAP_ARRAYS,
     "gram_off",
     "gram_rows",
     "pre_perm",
@@ -129,6 +133,18 @@ class _Query:
     attr_text: dict[str, str]
     found: dict[int, tuple[float, float, int, Any, list[Difference] | None]] = field(default_factory=dict)
     # record_id -> (score, distance, tier, ref) ; ref = ("b", row) or ("o", _Rec)
+    full_limit: int = 0  # how many full-tier results are needed (limit minus reserved partial slots)
+    reserve: int = 0  # result slots reserved for substring (partial) hits
+    heap: list[float] = field(default_factory=list)  # best full-tier scores (min-heap)
+    key_dk: dict[int, int] = field(default_factory=dict)  # record_id -> key edit distance
+    partial_done: bool = False
+
+
+_TRANSLIT_LETTERS: Final = frozenset("".join("".join(p) for p in TRANSLITERATION_PAIRS))
+
+
+def _embedded_at(s: str, i: int) -> bool:
+    return s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
 
 
 def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -140,6 +156,27 @@ def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def _fast_diffs(query: str, record: str) -> list[Difference] | None:
+    """Differences of two digit-only strings from rapidfuzz's Levenshtein edit operations (same
+    costs as the weighted DP there: every edit is 1.0); None when the DP is needed (letters,
+    wildcards, or a transposition makes OSA shorter than Levenshtein)."""
+    if not (query.isdigit() and record.isdigit()):
+        return None
+    if query == record:
+        return []
+    if Levenshtein.distance(record, query) != OSA.distance(record, query):
+        return None
+    out: list[Difference] = []
+    for op, i, j in Levenshtein.editops(record, query):
+        if op == "replace":
+            out.append(Difference("substitution", i, record[i], query[j]))
+        elif op == "delete":
+            out.append(Difference("missing", i, record[i], ""))
+        else:
+            out.append(Difference("extra", i, "", query[j]))
+    return out
 
 
 def _clean_raw(raw: str) -> str:
@@ -213,6 +250,12 @@ class MarkingIndex:
     """
 
     max_results: int = 500
+    #: a reading at least this many characters shorter than the median serial of the index is
+    #: treated as a possible fragment: half of the ``limit`` slots are reserved for records that
+    #: contain it (still ranked below all full matches).
+    partial_shorter_by: int = 3
+    #: testing aid: always run the complete 2-edit stage (the staged search must agree with it)
+    _exhaustive: bool = False
     #: add_many batches larger than this on a non-empty index are merged into a new base at once.
     bulk_merge_threshold: int = 50_000
 
@@ -227,6 +270,7 @@ class MarkingIndex:
         self._alias_source: dict[str, str] = dict(manufacturer_aliases or {})
         self._canon_ids: dict[str, int] = {}
         self._manu_canon: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._typical_len: int | None = None
         self.set_manufacturer_aliases(manufacturer_aliases or {})
 
     # ------------------------------------------------------------------ aliases / attributes
@@ -414,6 +458,7 @@ class MarkingIndex:
 
     def _set_base(self, store: Store) -> None:
         self._store = store
+        self._typical_len = None
         self._dead = None
         self._n_dead = 0
         self._overlay = {}
@@ -478,13 +523,24 @@ class MarkingIndex:
         ``manufacturer_aliases`` replaces the saved mapping when given."""
         p = Path(path)
         meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unsupported marking index format {meta.get('format')!r}")
+        fmt = meta.get("format")
+        if fmt not in (1, FORMAT_VERSION):
+            raise ValueError(f"unsupported marking index format {fmt!r}")
         idx = cls.__new__(cls)
+        # plain ndarray views of the memory maps: np.memmap.__getitem__ is slow in hot loops
         idx._store = {
-            name: np.load(p / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
+            name: np.load(p / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False).view(
+                np.ndarray
+            )
             for name in _ARRAY_NAMES
+            if fmt != 1 or name not in _CHEAP_ARRAYS
         }
+        if fmt == 1:  # format 1 had no cheap-row index: derive it (vectorised, a few seconds at 10 M)
+            st = idx._store
+            cheap = A.cheap_rows(st["norm_buf"], st["norm_off"])
+            st["cheap"] = cheap
+            st["cpair_keys"], st["cpair_rows"] = A.build_cheap_index(st["pair_keys"], st["pair_rows"], cheap)
+        idx._typical_len = None
         idx._dead = None
         idx._n_dead = 0
         idx._overlay = {}
@@ -527,11 +583,36 @@ class MarkingIndex:
         self._query_attrs(q, manufacturer, model, calibre, country)
         if "?" in norm or "*" in norm:
             self._search_wildcard(q)
-        else:
-            self._search_full(q)
-            if len(q.found) < q.limit and len(q.key) >= 3:
+            return self._finish(q)
+        n = len(q.key)
+        q.full_limit = q.limit
+        if 3 <= n <= self._typical_length() - self.partial_shorter_by:
+            # Much shorter than the serials of the index: probably a fragment.  Substring hits get
+            # reserved slots (still ranked below every full match).
+            q.reserve = max(1, q.limit // 2)
+            hits = self._search_partial(q)
+            q.full_limit = q.limit - min(q.reserve, hits)
+        self._search_full(q)
+        if not q.partial_done and n >= 3:
+            far = bool(q.key_dk) and min(q.key_dk.values()) >= 2
+            if far:  # every full match is 2+ edits away: the reading may be a fragment
+                q.reserve = max(1, q.limit // 2)
+            if far or len(q.found) < q.limit:
                 self._search_partial(q)
         return self._finish(q)
+
+    def _typical_length(self) -> int:
+        """Median normalised serial length of the base (sampled, cached)."""
+        if self._typical_len is None:
+            off = self._store["norm_off"]
+            n = len(off) - 1
+            if n <= 0:
+                self._typical_len = 0
+            else:
+                idx = np.arange(0, n, max(1, n // 100_000), dtype=np.int64)
+                lens = np.asarray(off[idx + 1]) - np.asarray(off[idx]) - 1
+                self._typical_len = int(np.median(lens))
+        return self._typical_len
 
     def _query_attrs(
         self, q: _Query, manufacturer: str | None, model: str | None, calibre: str | None, country: str | None
@@ -622,52 +703,213 @@ class MarkingIndex:
             if len(heap) >= q.limit:
                 kth = heap[0]
 
+    def _max_bonus(self, q: _Query) -> float:
+        """Largest attribute bonus any record can get for this query."""
+        return sum(
+            ATTRIBUTE_WEIGHTS[f][0] for f in FIELDS if (c := q.attr.get(f)) is not None and c >= 0
+        )
+
+    @staticmethod
+    def _query_cheap(norm: str) -> tuple[int, int]:
+        """Upper bound on the number of key edits of the reading that can cost less than 1.0 per
+        key edit because of the *reading's* characters (transliteration letters 0.3, letters
+        between digits 0.5, a two-letter transliteration counts once for 2 key characters), and
+        the part of it not due to transliteration pairs."""
+        t = sum(1 for c in norm if c in _TRANSLIT_LETTERS)
+        e = sum(1 for i in range(1, len(norm) - 1) if _embedded_at(norm, i))
+        dg = sum(1 for i in range(len(norm) - 1) if norm[i : i + 2] in TRANSLITERATION_DIGRAPHS)
+        return t + e + 2 * dg, e + 2 * dg
+
+    def _probe(self, keys: list[int], names: tuple[str, str]) -> A.I64:
+        """Rows (sorted, unique, alive) stored under any of the pair keys."""
+        pk = self._store[names[0]]
+        if not len(pk) or not keys:
+            return np.zeros(0, dtype=np.int64)
+        karr = _sorted_unique(np.array(keys, dtype=np.uint64))
+        lo = np.searchsorted(pk, karr, "left").astype(np.int64)
+        hi = np.searchsorted(pk, karr, "right").astype(np.int64)
+        hit = np.asarray(self._store[names[1]][A.ranges_index(lo, hi - lo)]).astype(np.int64)
+        return self._alive(_sorted_unique(hit))
+
     def _search_full(self, q: _Query) -> None:
+        """Fuzzy search of a complete reading, in stages so the common case touches few rows.
+
+        Stage A finds every record within 1 key edit using only the cheapest *complementary*
+        couple of part-pairs (one edit damages one of the 4 parts, so of the pairs (0,1)/(2,3),
+        (0,2)/(1,3) or (0,3)/(1,2) one is intact).  Stage B (2 key edits, all 6 pairs) runs only
+        if a record 2+ key edits away could still reach the top ``limit`` (lower bound of its
+        weighted distance: 2.0 for digit-only readings and records, 0.6 with transliteration
+        letters, letters between digits or two-letter transliterations); when only the "cheap"
+        records (letters between digits, ZH ...) can, stage B probes their small separate index.
+        """
         k = self._max_edits(len(q.key))
-        key_codes = [int(A.CODE_LUT[b]) for b in q.key.encode("utf-8")]
-        keys = A.probe_keys(key_codes, k)
-        if k == 2:
-            # A swap is 2 Levenshtein edits; undo each possible swap and probe with 1 edit left.
-            for t in range(len(key_codes) - 1):
-                if key_codes[t] != key_codes[t + 1]:
-                    v = key_codes[:]
-                    v[t], v[t + 1] = v[t + 1], v[t]
-                    keys.extend(A.probe_keys(v, 1, (0, 5)))
-        pk = self._store["pair_keys"]
-        items: list[tuple[float, float, int, int, Any, str]] = []
-        if len(pk):
-            karr = _sorted_unique(np.array(keys, dtype=np.uint64))
-            lo = np.searchsorted(pk, karr, "left").astype(np.int64)
-            hi = np.searchsorted(pk, karr, "right").astype(np.int64)
-            hit_rows = np.asarray(self._store["pair_rows"][A.ranges_index(lo, hi - lo)]).astype(np.int64)
-            rows = self._alive(_sorted_unique(hit_rows))
-            if len(rows):
-                buf, off = A.gather(self._store["norm_buf"], self._store["norm_off"], rows)
-                raw = buf.tobytes()
-                rkeys = raw.translate(A.KEY_TABLE).decode("utf-8").split("\n")[:-1]
-                dist = process.cdist([q.key], rkeys, scorer=OSA.distance, score_cutoff=k, dtype=np.int32)[0]
-                sel = np.flatnonzero(dist <= k)
-                if len(sel):
-                    q_digits = q.norm.isdigit()
-                    srows = rows[sel]
-                    bonus = self._bonus_for(q, self._row_codes(srows))
-                    ids = self._store["ids"][srows]
-                    for t, s in enumerate(sel.tolist()):
-                        dk = int(dist[s])
-                        norm = raw[int(off[s]) : int(off[s + 1]) - 1].decode("utf-8")
-                        # every key edit costs >= 1.0 unless letters are involved (transliteration
-                        # pairs 0.3, letters between digits 0.5): a tighter bound prunes more DPs
-                        lb = dk if (q_digits and norm.isdigit()) else 0.3 * dk
-                        ub = 10 * (TIER_EXACT if dk == 0 else TIER_FULL) + 5 - lb + float(bonus[t])
-                        items.append(
-                            (ub, float(bonus[t]), TIER_FULL, int(ids[t]), ("b", int(srows[t])), norm)
-                        )
+        if not q.full_limit:
+            q.full_limit = q.limit
+        codes = [int(A.CODE_LUT[b]) for b in q.key.encode("utf-8")]
+        cq, cq_struct = self._query_cheap(q.norm)
         if self._overlay:
-            oids, okeys = self._overlay_lists()
-            dist = process.cdist([q.key], okeys, scorer=OSA.distance, score_cutoff=k, dtype=np.int32)[0]
-            for s in np.flatnonzero(dist <= k).tolist():
-                self._overlay_item(q, items, oids[s], TIER_FULL, float(10 * TIER_EXACT + 5))
-        self._consider(q, items)
+            self._score_overlay(q, k, cq)
+        if not len(self._store["pair_keys"]):
+            return
+        ka = min(k, 1)
+        pk = self._store["pair_keys"]
+        per_pair = [A.probe_keys(codes, ka, (p,)) for p in range(len(A.PAIRS))]
+        allk = np.array([x for ks in per_pair for x in ks], dtype=np.uint64)
+        cnt = np.searchsorted(pk, allk, "right") - np.searchsorted(pk, allk, "left")
+        ends = np.cumsum([len(ks) for ks in per_pair]).tolist()
+        sums = [int(cnt[(ends[p - 1] if p else 0) : ends[p]].sum()) for p in range(len(A.PAIRS))]
+        chosen: tuple[int, ...]
+        if ka == 0:
+            chosen = (int(np.argmin(sums)),)
+        else:
+            chosen = min(((0, 5), (1, 4), (2, 3)), key=lambda c: sums[c[0]] + sums[c[1]])
+        keys = [x for p in chosen for x in per_pair[p]]
+        if ka == 1:
+            # a swap across a part boundary damages two parts: undo each swap, probe exactly
+            for t in range(len(codes) - 1):
+                if codes[t] != codes[t + 1]:
+                    v = codes[:]
+                    v[t], v[t + 1] = v[t + 1], v[t]
+                    keys.extend(A.probe_keys(v, 0, chosen[:1]))
+        seen = self._probe(keys, ("pair_keys", "pair_rows"))
+        self._score_rows(q, seen, k, cq, cq_struct)
+        if k < 2:
+            return
+        kth = q.heap[0] if len(q.heap) >= q.full_limit and not self._exhaustive else float("-inf")
+        top = 10 * TIER_FULL + 5 + self._max_bonus(q) + 1e-9
+        lb_normal = 2 - 0.7 * min(2, cq)
+        if kth <= top - lb_normal:
+            names = ("pair_keys", "pair_rows")
+        elif kth <= top - 0.6:
+            names = ("cpair_keys", "cpair_rows")
+        else:
+            return
+        keys = A.probe_keys(codes, 2)
+        for t in range(len(codes) - 1):
+            if codes[t] != codes[t + 1]:
+                v = codes[:]
+                v[t], v[t + 1] = v[t + 1], v[t]
+                keys.extend(A.probe_keys(v, 1, (0, 5)))
+        rows = self._probe(keys, names)
+        if len(rows) and len(seen):
+            pos = np.searchsorted(seen, rows)
+            pos[pos >= len(seen)] = 0
+            rows = rows[seen[pos] != rows]
+        self._score_rows(q, rows, k, cq, cq_struct)
+
+    def _score_rows(self, q: _Query, rows: A.I64, k: int, cq: int, cq_struct: int) -> None:
+        """OSA filter on the confusion keys (C++), then vectorised bounds; the weighted DP runs
+        only for candidates that can still enter the top ``limit``."""
+        if not len(rows):
+            return
+        st = self._store
+        buf, _off = A.gather(st["norm_buf"], st["norm_off"], rows)
+        rkeys = buf.tobytes().translate(A.KEY_TABLE).decode("utf-8").split("\n")[:-1]
+        dist = process.cdist([q.key], rkeys, scorer=OSA.distance, score_cutoff=k + 1, dtype=np.int32)[0]
+        cheap = np.asarray(st["cheap"][rows])
+        ok = dist <= k
+        # one more key edit when a two-letter transliteration (Ж = ZH) can make it one edit
+        ok |= (dist == k + 1) & (cheap | (cq > 0))
+        sel = np.flatnonzero(ok)
+        if not len(sel):
+            return
+        srows = rows[sel]
+        dk = dist[sel].astype(np.int64)
+        scheap = cheap[sel]
+        sbuf, soff = A.gather(st["norm_buf"], st["norm_off"], srows)
+        raw = sbuf.tobytes()
+        dkf = dk.astype(np.float64)
+        lb = dkf - 0.7 * np.minimum(dkf, cq + np.where(scheap, dkf, 0.0))
+        exd = np.full(len(sel), np.nan)
+        if cq_struct == 0 and not bool(scheap.all()):
+            # No letter between digits and no two-letter transliteration on either side: every
+            # edit costs 1.0 except confusions (0.2) and transliteration pairs (0.3), so the edit
+            # distance on keys with the transliteration pairs folded is a lower bound, and it is
+            # the exact weighted distance when the plain edit distance of the normalised strings
+            # is the same (no confusion or transliteration needed on an optimal alignment).
+            snorms = raw.decode("utf-8").split("\n")[:-1]
+            tkeys = raw.translate(A.TRANSLIT_KEY_TABLE).decode("utf-8").split("\n")[:-1]
+            qt = q.norm.encode("utf-8").translate(A.TRANSLIT_KEY_TABLE).decode("utf-8")
+            dkt = process.cdist([qt], tkeys, scorer=OSA.distance, dtype=np.int32)[0].astype(np.float64)
+            nrm = process.cdist([q.norm], snorms, scorer=OSA.distance, dtype=np.int32)[0].astype(np.float64)
+            plain = ~scheap
+            lb = np.where(plain, np.maximum(lb, dkt), lb)
+            exd = np.where(plain & (nrm == dkt), dkt, np.nan)
+        bonus = self._bonus_for(q, self._row_codes(srows))
+        ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
+        ids = np.asarray(st["ids"][srows])
+        offs = soff.tolist()
+
+        def norm_of(i: int) -> str:
+            return raw[offs[i] : offs[i + 1] - 1].decode("utf-8")
+
+        self._consider_full(q, ub, bonus, exd, dk, ids, srows, norm_of, k)
+
+    def _score_overlay(self, q: _Query, k: int, cq: int) -> None:
+        oids, okeys = self._overlay_lists()
+        dist = process.cdist([q.key], okeys, scorer=OSA.distance, score_cutoff=k + 1, dtype=np.int32)[0]
+        sel = np.flatnonzero(dist <= k + 1).tolist()
+        if not sel:
+            return
+        recs = [self._overlay[oids[s]] for s in sel]
+        dk = dist[sel].astype(np.int64)
+        dkf = dk.astype(np.float64)
+        both_digit = np.array([q.norm.isdigit() and r.norm.isdigit() for r in recs], dtype=bool)
+        lb = np.where(both_digit, dkf, 0.3 * dkf)
+        exd = np.where(both_digit, dkf, np.nan)
+        codes = [np.array([r.codes[i] for r in recs], dtype=np.int32) for i in range(len(FIELDS))]
+        bonus = self._bonus_for(q, codes)
+        ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
+        ids = np.array([r.record_id for r in recs], dtype=np.int64)
+        self._consider_full(
+            q, ub, bonus, exd, dk, ids, np.full(len(recs), -1, dtype=np.int64), lambda i: recs[i].norm, k
+        )
+
+    def _consider_full(
+        self,
+        q: _Query,
+        ub: npt.NDArray[np.float64],
+        bonus: npt.NDArray[np.float64],
+        exd: npt.NDArray[np.float64],
+        dk: npt.NDArray[np.int64],
+        ids: npt.NDArray[np.int64],
+        rows: npt.NDArray[np.int64],
+        norm_of: Callable[[int], str],
+        k: int,
+    ) -> None:
+        """Best-first exact scoring of full-match candidates; stops as soon as no remaining
+        candidate can reach the current ``full_limit``-th score (ties included)."""
+        heap = q.heap
+        lim = q.full_limit
+        kth = heap[0] if len(heap) >= lim else float("-inf")
+        ubl = ub.tolist()
+        bl = bonus.tolist()
+        el = exd.tolist()
+        dl = dk.tolist()
+        il = ids.tolist()
+        rl = rows.tolist()
+        for i in np.argsort(-ub, kind="stable").tolist():
+            if len(heap) >= lim and ubl[i] < kth - 1e-9:
+                break
+            d = el[i]
+            if d != d:  # NaN: not known without the weighted DP
+                d = weighted_distance(q.norm, norm_of(i))
+                if dl[i] > k and d > k + 1e-9:
+                    continue
+            tier = TIER_EXACT if d == 0.0 else TIER_FULL
+            score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + bl[i], 6)
+            rid = il[i]
+            prev = q.found.get(rid)
+            if prev is None or prev[0] < score:
+                ref = ("b", rl[i]) if rl[i] >= 0 else ("o", rid)
+                q.found[rid] = (score, d, tier, ref, None)
+                q.key_dk[rid] = dl[i]
+            if len(heap) < lim:
+                heapq.heappush(heap, score)
+            elif score > heap[0]:
+                heapq.heapreplace(heap, score)
+            if len(heap) >= lim:
+                kth = heap[0]
 
     def _overlay_item(
         self,
@@ -709,7 +951,9 @@ class MarkingIndex:
             rows = rows[ok]
         return rows
 
-    def _search_partial(self, q: _Query) -> None:
+    def _search_partial(self, q: _Query) -> int:
+        """Records that contain the reading (tier "partial"); returns how many were found."""
+        q.partial_done = True
         n = len(q.key)
         items: list[tuple[float, float, int, int, Any, str]] = []
         rows = self._gram_candidates([q.key])
@@ -740,6 +984,7 @@ class MarkingIndex:
                 d = self._partial_distance(q, rec.norm, p)
                 self._overlay_item(q, items, rid, TIER_PARTIAL, 5 - d, d)
         self._consider(q, items)
+        return len(items)
 
     @staticmethod
     def _partial_distance(q: _Query, norm: str, pos: int) -> float:
@@ -836,6 +1081,12 @@ class MarkingIndex:
     # -- results
     def _finish(self, q: _Query) -> list[Match]:
         ranked = sorted(q.found.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        if q.reserve:
+            # reserved slots: the best full matches, then the substring hits (still below them)
+            part = [kv for kv in ranked if kv[1][2] == TIER_PARTIAL]
+            if part:
+                full = [kv for kv in ranked if kv[1][2] != TIER_PARTIAL]
+                ranked = full[: max(0, q.limit - min(q.reserve, len(part)))] + part
         if len(ranked) > q.limit:
             cut = ranked[q.limit - 1][1][0]
             end = q.limit
@@ -871,6 +1122,8 @@ class MarkingIndex:
                 f"partial reading: {q.norm} found at positions {pos + 1}-{pos + len(q.norm)} of {norm}"
             )
         else:
+            if diffs is None:
+                diffs = _fast_diffs(q.norm, norm)
             if diffs is None:
                 _, diffs = align(q.norm, norm)
             if tier == TIER_EXACT:

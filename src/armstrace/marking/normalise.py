@@ -24,6 +24,7 @@ from typing import Final
 
 __all__ = [
     "CONFUSION_CLASSES",
+    "TRANSLITERATION_DIGRAPHS",
     "TRANSLITERATION_PAIRS",
     "WILDCARD_ONE",
     "WILDCARD_ANY",
@@ -144,6 +145,13 @@ _GREEK: Final[dict[str, str]] = {
 # Symbols that stand for a letter in calibres ("7.62×39") and model names.
 _SYMBOLS: Final[dict[str, str]] = {"×": "X"}
 _TRANSLIT: Final[dict[str, str]] = {**_CYRILLIC, **_GREEK, **_SYMBOLS}
+
+#: Two-letter transliterations of one Cyrillic/Greek letter (Ж → ZH, Ц → TS, Ч → CH, Ш → SH, Ю → YU,
+#: Я → YA, ...).  A reading that lacks such a letter, or has one character in its place, differs by
+#: *one* letter of the marking, so the ranking counts it as one edit, not two.
+TRANSLITERATION_DIGRAPHS: Final[frozenset[str]] = frozenset(
+    v for v in (*_CYRILLIC.values(), *_GREEK.values()) if len(v) == 2
+)
 
 _ASCII_ALNUM: Final = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # str.translate tables for the ASCII fast path (most registered serials are ASCII).
