@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("identify/", include("armstrace.identify.urls")),
+    path("stockpile/", include("armstrace.stockpile.urls")),
     path("api/identify/", include(identify_urls.api_urlpatterns)),
     path("api/", include(build_router().urls)),
     path("r/", include(records)),

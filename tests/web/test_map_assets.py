@@ -25,26 +25,37 @@ MAP_JS = STATIC / "armstrace" / "map.js"
 MAP_CSS = STATIC / "armstrace" / "map.css"
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 # --- plain file checks -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rel", [
-    "leaflet/leaflet.js",
-    "leaflet/leaflet.css",
-    "leaflet/images/layers.png",
-    "leaflet/images/layers-2x.png",
-    "leaflet/images/marker-icon.png",
-    "leaflet/images/marker-icon-2x.png",
-    "leaflet/images/marker-shadow.png",
-    "basemap/countries-50m.geojson",
-    "basemap/countries-110m.geojson",
-    "LICENSES/leaflet-LICENSE.txt",
-    "LICENSES/world-atlas-LICENSE.txt",
-    "LICENSES/natural-earth-PUBLIC-DOMAIN.txt",
-])
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "leaflet/leaflet.js",
+        "leaflet/leaflet.css",
+        "leaflet/images/layers.png",
+        "leaflet/images/layers-2x.png",
+        "leaflet/images/marker-icon.png",
+        "leaflet/images/marker-icon-2x.png",
+        "leaflet/images/marker-shadow.png",
+        "basemap/countries-50m.geojson",
+        "basemap/countries-110m.geojson",
+        "LICENSES/leaflet-LICENSE.txt",
+        "LICENSES/world-atlas-LICENSE.txt",
+        "LICENSES/natural-earth-PUBLIC-DOMAIN.txt",
+    ],
+)
 def test_vendored_file_exists(rel):
     path = VENDOR / rel
     assert path.is_file() and path.stat().st_size > 0, f"missing {path}; run scripts/build-assets"
@@ -80,8 +91,13 @@ def test_map_sources_reference_no_remote_urls():
         assert "//cdn" not in text and "fonts.googleapis" not in text, path
     template = TEMPLATE.read_text(encoding="utf-8")
     assert "{% load static" in template
-    for ref in ("vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js", "armstrace/map.css", "armstrace/map.js",
-                "vendor/basemap/countries-50m.geojson"):
+    for ref in (
+        "vendor/leaflet/leaflet.css",
+        "vendor/leaflet/leaflet.js",
+        "armstrace/map.css",
+        "armstrace/map.js",
+        "vendor/basemap/countries-50m.geojson",
+    ):
         assert f"{{% static '{ref}' %}}" in template, ref
     assert 'dir="ltr"' in template and "json_script:data_id" in template
 
@@ -101,6 +117,7 @@ def test_package_json_and_build_script():
 
 # --- the Django include ------------------------------------------------------------------------------
 
+
 def _render_include(map_id: str, map_data: dict, **extra) -> str:
     """Render templates/web/map.html with the project's settings (no database involved)."""
     django = pytest.importorskip("django")
@@ -115,8 +132,10 @@ def _render_include(map_id: str, map_data: dict, **extra) -> str:
 
 
 def test_include_renders_data_island_safely():
-    html = _render_include("sites-map", {"sites": [{"id": 1, "name": "</script><script>alert(1)</script>",
-                                                    "lat": 32.9, "lon": 13.2, "status": "ok"}]})
+    html = _render_include(
+        "sites-map",
+        {"sites": [{"id": 1, "name": "</script><script>alert(1)</script>", "lat": 32.9, "lon": 13.2, "status": "ok"}]},
+    )
     assert '<div id="sites-map" class="at-map" dir="ltr"' in html
     assert '<script id="sites-map-data" type="application/json">' in html
     assert "</script><script>alert(1)" not in html  # json_script escapes < > &
@@ -129,10 +148,26 @@ def test_include_renders_data_island_safely():
 # --- real browser ------------------------------------------------------------------------------------
 
 SITES = [
-    {"id": 1, "name": "Tripoli central armoury", "lat": 32.887, "lon": 13.191, "status": "ok", "url": "/r/sites/1/",
-     "popup": "Main armoury", "accounted": 1200, "estimated": 1250},
-    {"id": 2, "name": "<img src=x onerror=\"window.__xss=1\">Benghazi depot", "lat": 32.116, "lon": 20.068,
-     "status": "alert", "url": "javascript:window.__xss=2", "popup": "<b>not bold</b>"},
+    {
+        "id": 1,
+        "name": "Tripoli central armoury",
+        "lat": 32.887,
+        "lon": 13.191,
+        "status": "ok",
+        "url": "/r/sites/1/",
+        "popup": "Main armoury",
+        "accounted": 1200,
+        "estimated": 1250,
+    },
+    {
+        "id": 2,
+        "name": '<img src=x onerror="window.__xss=1">Benghazi depot',
+        "lat": 32.116,
+        "lon": 20.068,
+        "status": "alert",
+        "url": "javascript:window.__xss=2",
+        "popup": "<b>not bold</b>",
+    },
     {"id": 3, "name": "Sabha depot", "lat": 27.038, "lon": 14.426, "status": "warning", "url": "/r/sites/3/"},
 ]
 CIRCLES = [{"lat": 32.887, "lon": 13.191, "radius_m": 25000, "label": "IBD", "kind": "inhabited_building"}]
@@ -161,10 +196,12 @@ def static_server(tmp_path):
 
 
 def _page_html(body: str, rtl: bool) -> str:
-    return (f'<!doctype html><html lang="{"ar" if rtl else "en"}" dir="{"rtl" if rtl else "ltr"}"><head>'
-            '<meta charset="utf-8"><title>map test</title><link rel="icon" href="data:,">'
-            '<link rel="stylesheet" href="/static/armstrace/armstrace.css"></head>'
-            f'<body><main style="padding:1rem">{body}</main></body></html>')
+    return (
+        f'<!doctype html><html lang="{"ar" if rtl else "en"}" dir="{"rtl" if rtl else "ltr"}"><head>'
+        '<meta charset="utf-8"><title>map test</title><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="/static/armstrace/armstrace.css"></head>'
+        f'<body><main style="padding:1rem">{body}</main></body></html>'
+    )
 
 
 @pytest.mark.browser
@@ -203,6 +240,9 @@ def test_map_renders_offline_in_chromium(static_server):
             page.goto(base + "/map.html")
             page.wait_for_selector("#sites-map[data-basemap-state=loaded]")
             page.wait_for_timeout(300)  # let the fitBounds animation and SVG redraw settle
+            shot = os.environ.get("ARMSTRACE_MAP_SCREENSHOT")  # e.g. /tmp/map-test.png, to eyeball it
+            if shot:
+                page.screenshot(path=shot)
 
             assert page.locator("#sites-map .leaflet-map-pane").count() == 1
             assert page.locator("#sites-map .leaflet-overlay-pane").count() == 1
@@ -216,8 +256,10 @@ def test_map_renders_offline_in_chromium(static_server):
             assert "Inhabited building distance" in page.inner_text("#sites-map .at-map-legend")
             colour = page.get_attribute("#sites-map path.at-site--ok", "fill")
             assert colour == "#2e7d32"
-            assert page.evaluate("getComputedStyle(document.getElementById('sites-map')).backgroundColor") \
+            assert (
+                page.evaluate("getComputedStyle(document.getElementById('sites-map')).backgroundColor")
                 == "rgb(207, 226, 240)"
+            )
 
             # Popup: data is shown as text, only the safe url becomes a link.
             page.locator("#sites-map path.at-site--alert").dispatch_event("click")
@@ -237,10 +279,6 @@ def test_map_renders_offline_in_chromium(static_server):
             text = page.evaluate("document.activeElement.closest('.leaflet-popup-content').innerText")
             assert "Tripoli central armoury" in text and "1,200" in text  # (the closing popup fades for 200 ms)
             page.keyboard.press("Escape")
-
-            shot = os.environ.get("ARMSTRACE_MAP_SCREENSHOT")
-            if shot:
-                page.screenshot(path=shot)
 
             # Arabic page: the map stays LTR, the legend follows the page.
             page.goto(base + "/map-rtl.html")

@@ -43,6 +43,7 @@ class Registration:
     # Optional: the form class to build on (extra fields such as a second person's credentials),
     # and the function that saves one record instead of services.save_record (same signature
     # plus the form's or request's `save_kwargs()`).
+    actions: list[tuple[Any, str]] = field(default_factory=list)  # (label, URL name taking the record's pk)
     form_base: Any = None
     writer: Callable[..., Any] | None = None
 

@@ -1,11 +1,24 @@
 """Stockpile models registered with core: pages, API, import and export come from here."""
 
+from django.utils.translation import gettext_lazy as _
+
 from armstrace.core.models import Role
 from armstrace.core.registration import Lookup, Registration, register
 
 from .forms import MovementForm
-from .models import (CountEntry, Destruction, Discrepancy, DisposalDecision, Exposure, SecurityAssessment, Site,
-                     StockMovement, Stocktake, StorageUnit, Transfer)
+from .models import (
+                     CountEntry,
+                     Destruction,
+                     Discrepancy,
+                     DisposalDecision,
+                     Exposure,
+                     SecurityAssessment,
+                     Site,
+                     StockMovement,
+                     Stocktake,
+                     StorageUnit,
+                     Transfer,
+)
 from .services import record_movement
 
 CUSTODY = frozenset({Role.CUSTODIAN, Role.ADMINISTRATOR, Role.FOCAL_POINT})
@@ -21,6 +34,8 @@ register(Registration(
     menu="stockpile", children=[("units", "storage-units"), ("assessments", "assessments"),
                                 ("stocktakes", "stocktakes")],
     lookups={"owning_unit": ORG}, default_ordering="name",
+    actions=[(_("Holdings"), "site-holdings"), (_("Explosives safety"), "site-safety"),
+             (_("Security assessment"), "site-assessment")],
 ))
 register(Registration(
     StorageUnit, "storage-units", fields=["site", "name", "kind", "latitude", "longitude", "licensed_neq_kg"],
@@ -46,7 +61,7 @@ register(Registration(
     read_only_fields=["status", "received_on", "received_into"],
     list_columns=["reference", "from_unit", "to_site", "status", "dispatched_on", "received_on"],
     filter_fields=["status", "to_site"], search_fields=["reference"], write_roles=CUSTODY, menu="stockpile",
-    children=[("lines", "transfer-lines")],
+    children=[("lines", "transfer-lines")], actions=[(_("Receive"), "transfer-receive")],
 ))
 register(Registration(
     Transfer.lines.rel.related_model, "transfer-lines",
@@ -64,6 +79,7 @@ register(Registration(
     read_only_fields=["status", "started_on", "decided_by", "decision_reason"],
     list_columns=["id", "site", "storage_unit", "kind", "status", "started_on"],
     filter_fields=["status", "kind", "site"], write_roles=CUSTODY, menu="stockpile", parent_field="site",
+    actions=[(_("Count"), "stocktake")],
 ))
 register(Registration(
     CountEntry, "count-entries", fields=["stocktake", "serial", "quantity", "is_lot"],
@@ -90,5 +106,5 @@ register(Registration(
                                          "notes"],
     read_only_fields=["completed"], list_columns=["certificate_number", "site", "method", "date", "completed"],
     filter_fields=["method", "site"], search_fields=["certificate_number"], write_roles=MANAGERS,
-    menu="stockpile",
+    menu="stockpile", actions=[(_("Items and completion"), "destruction"), (_("Certificate"), "certificate")],
 ))

@@ -123,7 +123,7 @@ def _echo_in_register(m: Any, user: Any) -> None:
     holder = m.counterpart if m.kind == "issue" else m.site.organisation
     save_record(event_model(item=item, kind=kind, date=m.date, holder_org=holder,
                             holder_person=m.counterpart_person if m.kind == "issue" else "",
-                            place=str(m.storage_unit), document_reference=m.reference or f"stock movement",
+                            place=str(m.storage_unit), document_reference=m.reference or "stock movement",
                             notes=m.reason), user)
 
 

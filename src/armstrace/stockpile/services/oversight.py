@@ -17,8 +17,17 @@ from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from armstrace.registry.models import AmmunitionLot
-from armstrace.safety import (Exposure, NEQLine, QDCoefficients, accounted_ratio, check_building, colocated,
-                              exposures_at_risk, inventory_overdue, qd_circles)
+from armstrace.safety import (
+    Exposure,
+    NEQLine,
+    QDCoefficients,
+    accounted_ratio,
+    check_building,
+    colocated,
+    exposures_at_risk,
+    inventory_overdue,
+    qd_circles,
+)
 
 from ..models import Discrepancy, SecurityAssessment, Site, StockMovement, Stocktake, StorageUnit
 from ..models import Exposure as ExposureRecord
@@ -65,7 +74,7 @@ def national_picture(sites: Any, today: dt.date | None = None) -> list[SitePictu
             .values_list("site", "storage_unit", "storage_unit__name", "component__component")
             .annotate(n=Sum("delta")).filter(n__gt=0).order_by())
     per_unit: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for site_id, unit_id, unit_name, kind, n in held:
+    for site_id, _unit_id, unit_name, kind, n in held:
         picture = pictures[site_id]
         picture.components[kind] = picture.components.get(kind, 0) + int(n)
         per_unit[site_id].append((unit_name, kind))

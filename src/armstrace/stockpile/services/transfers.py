@@ -47,7 +47,8 @@ def receive(transfer: Transfer, unit: StorageUnit, received: dict[int, Decimal],
     if transfer.status not in (Transfer.Status.DISPATCHED, Transfer.Status.IN_TRANSIT):
         raise ValidationError(_("This transfer has already been received."))
     if unit.site_id != transfer.to_site_id:
-        raise ValidationError({"storage_unit": _("Receive into a storage unit of %(site)s.") % {"site": transfer.to_site}})
+        raise ValidationError({"storage_unit": _("Receive into a storage unit of %(site)s.")
+                               % {"site": transfer.to_site}})
     on = on or dt.date.today()
     discrepancies = []
     with transaction.atomic():

@@ -405,6 +405,7 @@
     }
 
     var hasFlagged = false;
+    var hasUnflagged = false;
     for (i = 0; i < points.length; i++) {
       var p = points[i];
       var pll = latLng(p);
@@ -413,6 +414,7 @@
       }
       var flagged = p.flagged === true;
       hasFlagged = hasFlagged || flagged;
+      hasUnflagged = hasUnflagged || !flagged;
       var marker = L.circleMarker(pll, {
         radius: flagged ? 5 : 4,
         color: "#ffffff",
@@ -473,7 +475,7 @@
       }
     });
 
-    legendControl(labels, kinds, points.length > 0, hasFlagged).addTo(map);
+    legendControl(labels, kinds, hasUnflagged, hasFlagged).addTo(map);
 
     // Initial view: explicit center, else the sites, else circles/points, else highlighted countries.
     var center = data.center instanceof Array && data.center.length === 2 ? latLng({ lat: data.center[0], lon: data.center[1] }) : null;

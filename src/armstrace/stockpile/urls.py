@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="stockpile-dashboard"),
+    path("sites/<int:pk>/holdings/", views.site_holdings, name="site-holdings"),
+    path("sites/<int:pk>/safety/", views.site_safety_page, name="site-safety"),
+    path("sites/<int:site_pk>/assessment/", views.assessment, name="site-assessment"),
+    path("transfers/dispatch/", views.transfer_dispatch, name="transfer-dispatch"),
+    path("transfers/<int:pk>/receive/", views.transfer_receive, name="transfer-receive"),
+    path("discrepancies/<int:pk>/resolve/", views.discrepancy_resolve, name="discrepancy-resolve"),
+    path("stocktakes/<int:pk>/", views.stocktake, name="stocktake"),
+    path("destructions/<int:pk>/", views.destruction, name="destruction"),
+    path("destructions/<int:pk>/certificate/", views.certificate, name="certificate"),
+]
