@@ -35,8 +35,8 @@ def save_record(instance: models.Model, user: Any, *, reason: str | None = None)
     if isinstance(instance, OwnedModel) and not instance.owner_state_id:
         instance.assign_owner(user)
     check_can_write(user, instance)
-    instance.full_clean(exclude=_non_editable(instance))
     with transaction.atomic(), acting(user=user):
+        instance.full_clean(exclude=_non_editable(instance))
         instance.save(reason=reason)
     return instance
 

@@ -29,7 +29,8 @@ MAKER = Lookup(("name", "aliases__name"))
 MODEL = Lookup(("name", "aliases"))
 CALIBRE = Lookup(("key", "name", "aliases"), normalise=calibre_key)
 ORG = Lookup(("name",), scoped=True)
-CUSTODIANS = frozenset({Role.REGISTRAR, Role.CUSTODIAN, Role.ADMINISTRATOR})
+# Approvers record the losses and destructions they approve, so they write events too.
+CUSTODIANS = frozenset({Role.REGISTRAR, Role.CUSTODIAN, Role.FOCAL_POINT, Role.ADMINISTRATOR})
 ITEM_FIELDS = ["manufacturer", "manufacturer_as_marked", "model", "serial_number", "country_of_manufacture",
                "year_of_manufacture", "other_markings", "marking_condition", "notes"]
 ITEM_PROJECTION = ["serial_normalised", "status", "holder_org", "holder_person"]

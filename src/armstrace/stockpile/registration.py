@@ -9,6 +9,7 @@ from .forms import MovementForm
 from .models import (
                      CountEntry,
                      Destruction,
+                     DestructionLine,
                      Discrepancy,
                      DisposalDecision,
                      Exposure,
@@ -18,6 +19,7 @@ from .models import (
                      Stocktake,
                      StorageUnit,
                      Transfer,
+                     TransferLine,
 )
 from .services import record_movement
 
@@ -64,7 +66,7 @@ register(Registration(
     children=[("lines", "transfer-lines")], actions=[(_("Receive"), "transfer-receive")],
 ))
 register(Registration(
-    Transfer.lines.rel.related_model, "transfer-lines",
+    TransferLine, "transfer-lines",
     fields=["transfer", "weapon", "component", "lot", "quantity_sent"], read_only_fields=["quantity_received"],
     list_columns=["transfer", "weapon", "component", "lot", "quantity_sent", "quantity_received"],
     write_roles=CUSTODY, parent_field="transfer",
@@ -107,4 +109,10 @@ register(Registration(
     read_only_fields=["completed"], list_columns=["certificate_number", "site", "method", "date", "completed"],
     filter_fields=["method", "site"], search_fields=["certificate_number"], write_roles=MANAGERS,
     menu="stockpile", actions=[(_("Items and completion"), "destruction"), (_("Certificate"), "certificate")],
+    children=[("lines", "destruction-lines")],
+))
+register(Registration(
+    DestructionLine, "destruction-lines", fields=["destruction", "weapon", "component", "lot", "quantity"],
+    list_columns=["id", "weapon", "component", "lot", "quantity"], write_roles=MANAGERS,
+    parent_field="destruction",
 ))
