@@ -8,6 +8,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from armstrace.core import views as record_views
 from armstrace.core.api import build_router
 from armstrace.identify import urls as identify_urls
+from armstrace.stockpile import urls as stockpile_urls
 from armstrace.web import views as web_views
 
 records = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("identify/", include("armstrace.identify.urls")),
     path("stockpile/", include("armstrace.stockpile.urls")),
     path("api/identify/", include(identify_urls.api_urlpatterns)),
+    path("api/stockpile/", include(stockpile_urls.api_urlpatterns)),
     path("api/", include(build_router().urls)),
     path("r/", include(records)),
 ]

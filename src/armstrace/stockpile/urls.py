@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 urlpatterns = [
     path("", views.dashboard, name="stockpile-dashboard"),
@@ -13,4 +13,16 @@ urlpatterns = [
     path("stocktakes/<int:pk>/", views.stocktake, name="stocktake"),
     path("destructions/<int:pk>/", views.destruction, name="destruction"),
     path("destructions/<int:pk>/certificate/", views.certificate, name="certificate"),
+]
+
+api_urlpatterns = [
+    path("overview/", api.overview, name="api-stockpile-overview"),
+    path("sites/<int:pk>/holdings/", api.holdings, name="api-site-holdings"),
+    path("sites/<int:pk>/safety/", api.safety, name="api-site-safety"),
+    path("sites/<int:pk>/assessment/", api.assessment, name="api-site-assessment"),
+    path("transfers/dispatch/", api.dispatch, name="api-transfer-dispatch"),
+    path("transfers/<int:pk>/receive/", api.receive, name="api-transfer-receive"),
+    path("discrepancies/<int:pk>/resolve/", api.resolve, name="api-discrepancy-resolve"),
+    path("stocktakes/<int:pk>/<slug:action>/", api.stocktake, name="api-stocktake"),
+    path("destructions/<int:pk>/<slug:action>/", api.destruction, name="api-destruction"),
 ]
