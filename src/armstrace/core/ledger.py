@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -52,11 +53,21 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _typed(field: models.Field, value: Any) -> Any:
+    """The value as the database will return it (an int 1 in a DecimalField comes back as 1.000)."""
+    if value is None or isinstance(field, models.FileField):
+        return value
+    try:
+        return field.to_python(value)
+    except (ValueError, TypeError, ValidationError):
+        return value
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The recorded state of a record: its concrete fields minus derived projections."""
     excluded = set(getattr(instance, "ledger_exclude", ()))
     return {
-        f.attname: jsonable(f.value_from_object(instance))
+        f.attname: jsonable(_typed(f, f.value_from_object(instance)))
         for f in instance._meta.concrete_fields
         if f.name not in excluded and f.attname not in excluded
     }

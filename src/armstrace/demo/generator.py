@@ -31,6 +31,7 @@ from armstrace.registry.models import (
     Weapon,
     WeaponEvent,
 )
+from armstrace.stockpile.models import Exposure, SecurityAssessment, Site, StockMovement, Stocktake, StorageUnit
 
 SYNTHETIC = "SYNTHETIC DEMONSTRATION DATA"
 PASSWORD_SUFFIX = "-demo-2026!"
@@ -141,8 +142,15 @@ def _owner(items, state: Country, org: Organisation) -> None:
         item.owner_state, item.owner_org = state, org
 
 
-def build_items(model, event_model, key, items, lives, state, org) -> None:
-    """Write items, their events, and set each item's status/holder from its derived life."""
+MOVEMENT_FOR_EVENT = {"registered": "receipt", "issued": "issue", "returned": "receipt", "reported_lost": "loss",
+                      "reported_stolen": "theft", "destroyed": "destruction"}
+
+
+def build_items(model, event_model, key, items, lives, state, org, stores=None, custodian=None) -> None:
+    """Write items, their events and stock movements; status/holder follow the derived life.
+
+    `stores` maps a site's organisation id to the storage unit that receives this kind of item.
+    """
     _owner(items, state, org)
     created = bulk_write(REGISTRY[key], items, SYNTHETIC, run_after_import=False)
     events = []
@@ -157,6 +165,22 @@ def build_items(model, event_model, key, items, lives, state, org) -> None:
     event_key = "weapon-events" if key == "weapons" else "component-events"
     bulk_write(REGISTRY[event_key], events, SYNTHETIC, run_after_import=False)
     model._base_manager.bulk_update(created, ["status", "holder_org"], batch_size=2000)
+    if stores:
+        field = "weapon" if model is Weapon else "component"
+        movements = []
+        for item, life in zip(created, lives, strict=True):
+            unit = stores.get(life[0][2].pk) if life[0][2] is not None else None
+            if unit is None or life[0][0] != "registered":
+                continue
+            for kind, date, holder in life:
+                if kind in MOVEMENT_FOR_EVENT:
+                    movements.append(StockMovement(
+                        kind=MOVEMENT_FOR_EVENT[kind], date=date, storage_unit=unit, site_id=unit.site_id,
+                        quantity=1, counterpart=holder if kind == "issued" else None, owner_state=state,
+                        owner_org=org, reference=SYNTHETIC, second_person=custodian if kind in (
+                            "reported_lost", "reported_stolen", "destroyed") or field == "component" else None,
+                        **{field: item}))
+        bulk_write(REGISTRY["movements"], movements, SYNTHETIC, run_after_import=False)
 
 
 def generate(scale: int = 1, seed: int = 2370) -> DemoResult:
@@ -187,34 +211,40 @@ def generate(scale: int = 1, seed: int = 2370) -> DemoResult:
                 lives.append(_events_for(rng, orgs, year) if state == orgs["lby"] else
                              [("seized", dt.date(2011, 6, 12) + dt.timedelta(days=rng.randint(0, 300)), None)])
         lby_count = 2000 * scale
+        stores = build_sites(rng, orgs)
         build_items(Weapon, WeaponEvent, "weapons", weapons[:lby_count], lives[:lby_count], orgs["lby"],
-                    orgs["people"]["registrar"].organisation)
+                    orgs["people"]["registrar"].organisation, stores["armoury"], orgs["people"]["custodian"])
         build_items(Weapon, WeaponEvent, "weapons", weapons[lby_count:], lives[lby_count:], orgs["ner"], orgs["niger"])
         result.counts["weapons"] = len(weapons)
-        _manpads(rng, orgs, by_name, scale, result)
-        _lots(rng, orgs, makers, scale, result)
+        _manpads(rng, orgs, by_name, scale, result, stores)
+        _lots(rng, orgs, makers, scale, result, stores)
+        _oversight(rng, orgs, result)
     return result
 
 
-def _manpads(rng, orgs, by_name, scale, result) -> None:
+def _manpads(rng, orgs, by_name, scale, result, stores) -> None:
     state, org = orgs["lby"], orgs["ministry"]
-    systems, components, lives = [], [], []
+    systems, components = [], []
     for i in range(150 * scale):
         model = by_name.get("9K32M Strela-2M") if rng.random() < .9 else by_name.get("9K338 Igla-S")
         systems.append(ManpadsSystem(designation=f"MS-{i + 1:05d}", model=model, notes=SYNTHETIC))
     _owner(systems, state, org)
     systems = bulk_write(REGISTRY["manpads-systems"], systems, SYNTHETIC, run_after_import=False)
+    by_kind: dict[str, tuple[list, list]] = {"missile": ([], []), "launcher": ([], [])}
     for system in systems:
         for kind, prefix in (("missile", "9M32M"), ("gripstock", "9P58M"), ("battery", "9B17")):
             if kind != "missile" and rng.random() < .3:
                 continue  # many systems were found incomplete
-            components.append(ManpadsComponent(
+            items, item_lives = by_kind["missile" if kind == "missile" else "launcher"]
+            items.append(ManpadsComponent(
                 component=kind, system=system, model=system.model,
                 serial_number=f"{prefix} {rng.randint(1, 99999):05d}", year_of_manufacture=rng.randint(1970, 1990),
-                lot_number=f"{rng.randint(1, 40):02d}-{rng.randint(70, 90)}",
-                notes=SYNTHETIC))
-            lives.append(_events_for(rng, orgs, 1980))
-    build_items(ManpadsComponent, ComponentEvent, "manpads-components", components, lives, state, org)
+                lot_number=f"{rng.randint(1, 40):02d}-{rng.randint(70, 90)}", notes=SYNTHETIC))
+            item_lives.append(_events_for(rng, orgs, 1980))
+    for store, (items, item_lives) in by_kind.items():
+        build_items(ManpadsComponent, ComponentEvent, "manpads-components", items, item_lives, state, org,
+                    stores[store], orgs["people"]["custodian"])
+        components += items
     result.counts["manpads systems"] = len(systems)
     result.counts["manpads components"] = len(components)
 
@@ -226,7 +256,7 @@ LOTS = [("7.62×39mm ball", "7.62×39mm", "1.4", "S", "0.0016", "rounds", 50000)
         ("Electric detonators", None, "1.1", "B", "0.001", "rounds", 435)]
 
 
-def _lots(rng, orgs, makers, scale, result) -> None:
+def _lots(rng, orgs, makers, scale, result, stores) -> None:
     state, org = orgs["lby"], orgs["ministry"]
     calibres = {c.name: c for c in Calibre.objects.all()}
     lots, quantities = [], []
@@ -251,4 +281,76 @@ def _lots(rng, orgs, makers, scale, result) -> None:
             transactions.append(LotTransaction(lot=lot, kind="issued", quantity=issued, date=dt.date(2012, 3, 1),
                                                reference=SYNTHETIC, owner_state=state, owner_org=org))
     bulk_write(REGISTRY["lot-transactions"], transactions, SYNTHETIC, run_after_import=False)
+    movements = []
+    for t in transactions:
+        unit = stores["bunker"][t.lot.holder_org_id]
+        movements.append(StockMovement(kind="receipt" if t.kind == "received" else "issue", date=t.date,
+                                       storage_unit=unit, site_id=unit.site_id, lot=t.lot, quantity=t.quantity,
+                                       owner_state=state, owner_org=org, reference=SYNTHETIC))
+    bulk_write(REGISTRY["movements"], movements, SYNTHETIC, run_after_import=False)
     result.counts["lots"] = len(lots)
+
+
+# Real towns, so the map reads; everything stored there is synthetic.
+PLACES = [("Tripoli", 32.887, 13.191, "Tripolitania"), ("Benghazi", 32.117, 20.067, "Cyrenaica"),
+          ("Misrata", 32.375, 15.093, "Tripolitania"), ("Sabha", 27.038, 14.428, "Fezzan"),
+          ("Zintan", 31.930, 12.250, "Tripolitania"), ("Sirte", 31.209, 16.589, "Tripolitania"),
+          ("Tobruk", 32.084, 23.976, "Cyrenaica"), ("Ghat", 24.965, 10.173, "Fezzan"),
+          ("Kufra", 24.183, 23.283, "Cyrenaica"), ("Ajdabiya", 30.755, 20.226, "Cyrenaica"),
+          ("Derna", 32.767, 22.637, "Cyrenaica"), ("Bani Walid", 31.757, 13.994, "Tripolitania"),
+          ("Zawiya", 32.757, 12.728, "Tripolitania"), ("Gharyan", 32.172, 13.020, "Tripolitania"),
+          ("Ubari", 26.590, 12.780, "Fezzan"), ("Murzuq", 25.916, 13.918, "Fezzan"), ("Hun", 29.127, 15.948, "Fezzan"),
+          ("Brega", 30.400, 19.580, "Cyrenaica")]
+UNITS = (("Armoury A", "armoury", 0), ("Missile store", "missile", 0), ("Launcher store", "launcher", 0),
+         ("Ammunition bunker", "bunker", 25000))
+
+
+def build_sites(rng: random.Random, orgs: dict) -> dict[str, dict[int, StorageUnit]]:
+    """One Site per depot organisation, with four storage units; returns org id -> unit per purpose."""
+    state, owner = orgs["lby"], orgs["ministry"]
+    sites = []
+    for i, depot in enumerate(orgs["sites"]):
+        town, lat, lon, region = PLACES[i % len(PLACES)]
+        sites.append(Site(name=depot.name, organisation=depot, kind="depot", region=region,
+                          latitude=Decimal(str(round(lat + rng.uniform(-.08, .08), 6))),
+                          longitude=Decimal(str(round(lon + rng.uniform(-.08, .08), 6))),
+                          estimated_manpads=rng.randint(80, 400), target_rrpl=2,
+                          notes=f"{SYNTHETIC}; near {town}", owner_state=state, owner_org=owner))
+    sites = bulk_write(REGISTRY["sites"], sites, SYNTHETIC, run_after_import=False)
+    units = [StorageUnit(site=site, name=name, kind="building", licensed_neq_kg=Decimal(limit), owner_state=state,
+                         owner_org=owner) for site in sites for name, _purpose, limit in UNITS]
+    units = bulk_write(REGISTRY["storage-units"], units, SYNTHETIC, run_after_import=False)
+    stores: dict[str, dict[int, StorageUnit]] = {purpose: {} for _n, purpose, _l in UNITS}
+    for index, unit in enumerate(units):
+        site = sites[index // len(UNITS)]
+        purpose = UNITS[index % len(UNITS)][1]
+        stores[purpose][site.organisation_id] = unit
+    # One depot keeps its launchers in the missile store: the co-location alert the dashboard shows.
+    stores["launcher"][sites[1].organisation_id] = stores["missile"][sites[1].organisation_id]
+    return stores
+
+
+def _oversight(rng: random.Random, orgs: dict, result: DemoResult) -> None:
+    """Exposures near the first depot's bunker, security assessments, and approved counts at some depots."""
+    from armstrace.safety.rrpl import DEFAULT_QUESTIONS
+
+    state, owner = orgs["lby"], orgs["ministry"]
+    sites = list(Site.objects.filter(owner_state=state).order_by("pk"))
+    first = sites[0]
+    exposures = [Exposure(name=f"{label} (synthetic)", kind=kind, owner_state=state, owner_org=owner,
+                          latitude=first.latitude + Decimal(dlat), longitude=first.longitude)
+                 for label, kind, dlat in (("Primary school", "vulnerable_building", "0.004"),
+                                           ("Farmhouse", "inhabited_building", "0.002"),
+                                           ("Coastal road", "public_traffic_route", "0.02"))]
+    bulk_write(REGISTRY["exposures"], exposures, SYNTHETIC, run_after_import=False)
+    assessments = []
+    for site in sites:
+        answers = {q.code: rng.random() < (0.95 if q.critical else 0.7) for q in DEFAULT_QUESTIONS}
+        assessment = SecurityAssessment(site=site, date=dt.date(2012, 6, 1), answers=answers, notes=SYNTHETIC,
+                                        owner_state=state, owner_org=owner)
+        assessments.append(assessment)
+    bulk_write(REGISTRY["assessments"], assessments, SYNTHETIC, run_after_import=False)
+    counts = [Stocktake(site=site, kind="full", blind=True, status="approved", started_on=dt.date.today(),
+                        owner_state=state, owner_org=owner) for site in sites[2::2]]
+    bulk_write(REGISTRY["stocktakes"], counts, SYNTHETIC, run_after_import=False)
+    result.counts["storage sites"] = len(sites)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from armstrace.core.models import Role
+from armstrace.core.models import Role, User
 from armstrace.core.services import amend, save_record
 from armstrace.registry.models import AmmunitionLot, ManpadsComponent, Weapon
 from armstrace.registry.serials import normalised_serial
@@ -110,7 +110,7 @@ def close(st: Stocktake, user: Any) -> Stocktake:
 def approve(st: Stocktake, user: Any, reason: str) -> Stocktake:
     """Confirm the count: shortfalls become count losses (countersigned by the counter), surpluses gains."""
     _check_decider(st, user, reason)
-    counter = type(user)._base_manager.get(pk=st.result["closed_by"])
+    counter = User.objects.get(pk=st.result["closed_by"])
     today = dt.date.today()
     with transaction.atomic():
         for kind, item_id, _serial, unit_id in st.result["missing"]:
