@@ -95,3 +95,37 @@ def test_cli_move_count_and_overview(custodian, custodian2, focal, depot, regist
     assert the_lot.quantity == Decimal(40)
     call_command("stock", "--user", focal.username, "overview")
     assert "Depot North" in capsys.readouterr().out
+
+
+def test_manpads_store_access_needs_two_people(custodian, custodian2, depot):
+    from django.utils import timezone
+
+    _site, units = depot
+    client = __import__("tests_support").login_client(custodian)
+    form = {"storage_unit": units["B1"].pk, "entered_at": timezone.now().strftime("%Y-%m-%d %H:%M"),
+            "purpose": "monthly inventory"}
+    refused = client.post("/r/store-accesses/add/", form)
+    assert refused.status_code == 200 and "second authorised person" in refused.content.decode()
+    ok = client.post("/r/store-accesses/add/", {**form, "second_username": custodian2.username,
+                                                 "second_password": "Correct-Horse-Battery-9"})
+    assert ok.status_code == 302
+    from armstrace.stockpile.models import StoreAccess
+
+    assert StoreAccess.objects.get().second_person == custodian2
+
+
+def test_in_transit_and_incompatible_warning(custodian, depot, other_site, registrar, make_weapon, receive, lot):
+    _site, units = depot
+    south, _unit = other_site
+    receive(custodian, units["B1"], weapon=make_weapon(registrar, "IT-1"))
+    api = api_for(custodian)
+    api.post("/api/stockpile/transfers/dispatch/", {"reference": "IT", "from_unit": units["B1"].pk,
+                                                    "to_site": south.pk, "serials": "IT-1"})
+    transfer = Transfer.objects.get(reference="IT")
+    assert api.post(f"/api/stockpile/transfers/{transfer.pk}/in-transit/").json()["status"] == "in_transit"
+    assert api.post(f"/api/stockpile/transfers/{transfer.pk}/in-transit/").status_code == 400
+    detonators = lot(number="DET-1", division="1.1", group="B", neq="0.001")
+    receive(custodian, units["B3"], lot=detonators, quantity=Decimal(100))
+    explosive = lot(number="PE-2", division="1.1", group="D", neq="1")
+    movement = receive(custodian, units["B3"], lot=explosive, quantity=Decimal(10))
+    assert movement.warnings and "B+D" in movement.warnings[0]

@@ -131,6 +131,8 @@ class EditRecord(RegisteredView):
                     form.add_error(field_name if field_name in form.fields else None, field_errors)
             else:
                 messages.success(request, _("Saved: %(obj)s") % {"obj": obj})
+                for warning in getattr(obj, "warnings", []):
+                    messages.warning(request, warning)
                 return redirect(_after_save_url(self.reg, obj))
         return render(request, "web/form.html", self.context(form=form, object=form.instance if pk else None))
 

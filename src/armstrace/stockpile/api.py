@@ -70,6 +70,14 @@ def receive(request: Request, pk: int) -> Response:
 
 @extend_schema(request=dict, responses=dict)
 @api_view(["POST"])
+def in_transit(request: Request, pk: int) -> Response:
+    transfer = get_object_or_404(Transfer.objects.writable_by(request.user), pk=pk)
+    workflows.in_transit(transfer, request.user)
+    return Response({"status": transfer.status})
+
+
+@extend_schema(request=dict, responses=dict)
+@api_view(["POST"])
 def resolve(request: Request, pk: int) -> Response:
     discrepancy = get_object_or_404(Discrepancy.objects.writable_by(request.user), pk=pk)
     data = _data(request)

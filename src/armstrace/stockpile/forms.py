@@ -27,6 +27,9 @@ class SecondPersonMixin(forms.Form):
             if user is None or not user.check_password(password):
                 raise forms.ValidationError(_("The second person's user name or password is wrong."))
             self.second_person = user
+        if hasattr(self, "instance"):
+            # The model's own validation (run by the form) checks the two-person rule.
+            self.instance.second_person = self.second_person
         return data
 
     def save_kwargs(self) -> dict[str, Any]:

@@ -7,21 +7,22 @@ from armstrace.core.registration import Lookup, Registration, register
 
 from .forms import MovementForm
 from .models import (
-                     CountEntry,
-                     Destruction,
-                     DestructionLine,
-                     Discrepancy,
-                     DisposalDecision,
-                     Exposure,
-                     SecurityAssessment,
-                     Site,
-                     StockMovement,
-                     Stocktake,
-                     StorageUnit,
-                     Transfer,
-                     TransferLine,
+    CountEntry,
+    Destruction,
+    DestructionLine,
+    Discrepancy,
+    DisposalDecision,
+    Exposure,
+    SecurityAssessment,
+    Site,
+    StockMovement,
+    Stocktake,
+    StorageUnit,
+    StoreAccess,
+    Transfer,
+    TransferLine,
 )
-from .services import record_movement
+from .services import record_movement, save_countersigned
 
 CUSTODY = frozenset({Role.CUSTODIAN, Role.ADMINISTRATOR, Role.FOCAL_POINT})
 MANAGERS = frozenset({Role.ADMINISTRATOR, Role.FOCAL_POINT})
@@ -63,7 +64,8 @@ register(Registration(
     read_only_fields=["status", "received_on", "received_into"],
     list_columns=["reference", "from_unit", "to_site", "status", "dispatched_on", "received_on"],
     filter_fields=["status", "to_site"], search_fields=["reference"], write_roles=CUSTODY, menu="stockpile",
-    children=[("lines", "transfer-lines")], actions=[(_("Receive"), "transfer-receive")],
+    children=[("lines", "transfer-lines")],
+    actions=[(_("Hand to escort (in transit)"), "transfer-in-transit"), (_("Receive"), "transfer-receive")],
 ))
 register(Registration(
     TransferLine, "transfer-lines",
@@ -115,4 +117,11 @@ register(Registration(
     DestructionLine, "destruction-lines", fields=["destruction", "weapon", "component", "lot", "quantity"],
     list_columns=["id", "weapon", "component", "lot", "quantity"], write_roles=MANAGERS,
     parent_field="destruction",
+))
+register(Registration(
+    StoreAccess, "store-accesses", fields=["storage_unit", "entered_at", "left_at", "purpose"],
+    read_only_fields=["second_person"], list_columns=["storage_unit", "entered_at", "left_at", "purpose"],
+    filter_fields=["storage_unit"], write_roles=CUSTODY, menu="stockpile", form_base=MovementForm,
+    writer=save_countersigned,
+    default_ordering="-entered_at",
 ))

@@ -125,6 +125,19 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def transfer_in_transit(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = get_object_or_404(Transfer.objects.writable_by(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            workflows.in_transit(transfer, request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        return redirect(transfer.get_absolute_url())
+    return render(request, "stockpile/confirm.html", {
+        "object": transfer, "question": _("Record that the escort has taken this transfer (in transit)?")})
+
+
+@login_required
 @require_POST
 def discrepancy_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     discrepancy = get_object_or_404(Discrepancy.objects.writable_by(request.user), pk=pk)

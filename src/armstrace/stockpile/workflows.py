@@ -121,6 +121,10 @@ def receive_from_form(transfer: Transfer, data: Mapping[str, Any], user: Any) ->
                              second_person=second_person_from(data))
 
 
+def in_transit(transfer: Transfer, user: Any) -> Transfer:
+    return transfers.mark_in_transit(transfer, user)
+
+
 def resolve(discrepancy: Any, outcome: str, explanation: str, user: Any) -> Any:
     return transfers.resolve_discrepancy(discrepancy, outcome, explanation, user)
 

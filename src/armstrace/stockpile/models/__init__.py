@@ -2,12 +2,13 @@
 
 from .disposal import Destruction, DestructionLine, DisposalDecision
 from .movements import MovementKind, StockMovement
-from .safety import Exposure, SecurityAssessment
+from .safety import Exposure, SecurityAssessment, StoreAccess
 from .sites import Site, StorageUnit
 from .stocktakes import CountEntry, Stocktake
 from .transfers import Discrepancy, Transfer, TransferLine
 
 __all__ = [
     "CountEntry", "Destruction", "DestructionLine", "Discrepancy", "DisposalDecision", "Exposure", "MovementKind",
-    "SecurityAssessment", "Site", "StockMovement", "Stocktake", "StorageUnit", "Transfer", "TransferLine",
+    "SecurityAssessment", "Site", "StoreAccess", "StockMovement", "Stocktake", "StorageUnit", "Transfer",
+    "TransferLine",
 ]

@@ -57,3 +57,32 @@ class SecurityAssessment(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.site} {self.date}: RRPL {self.level}"
+
+
+class StoreAccess(OwnedModel):
+    """An entry into a MANPADS store: always two authorised people, both recorded."""
+
+    storage_unit = models.ForeignKey("stockpile.StorageUnit", verbose_name=_("storage unit"),
+                                     on_delete=models.PROTECT, related_name="accesses")
+    entered_at = models.DateTimeField(_("entered at"))
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    second_person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("second authorised person"),
+                                      null=True, blank=True, on_delete=models.PROTECT, editable=False,
+                                      related_name="+")
+
+    class Meta:
+        ordering = ["-entered_at"]
+        verbose_name = _("MANPADS store access")
+        verbose_name_plural = _("MANPADS store accesses")
+
+    def clean(self) -> None:
+        super().clean()
+        from armstrace.core.context import current_actor
+
+        from ..services.movements import check_two_persons
+
+        check_two_persons(self, current_actor().user)
+
+    def __str__(self) -> str:
+        return f"{self.storage_unit} {self.entered_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,7 @@ from armstrace.core.context import current_actor
 from armstrace.core.models import Role
 from armstrace.core.services import save_record
 from armstrace.registry.models import ComponentEvent, LotCondition, LotTransaction, WeaponEvent
+from armstrace.safety import conflicts
 
 from .holdings import balance, holdings, location_of
 
@@ -43,7 +44,8 @@ def check_two_persons(movement: Any, actor: Any) -> None:
         raise ValidationError(_("This movement needs a second authorised person (two-person rule)."))
     if actor is not None and second.pk == getattr(actor, "pk", None):
         raise ValidationError(_("The second person must be someone other than the person recording the movement."))
-    if second.role not in TWO_PERSON_ROLES or second.state_id != movement.owner_state_id:
+    state = movement.owner_state_id or getattr(actor, "state_id", None)  # not yet assigned while a form validates
+    if second.role not in TWO_PERSON_ROLES or second.state_id != state:
         raise ValidationError(_("%(user)s is not authorised to countersign stock movements.")
                               % {"user": second.username})
 
@@ -98,6 +100,11 @@ def check_neq_limit(m: Any) -> None:
     held = holdings(unit=m.storage_unit)
     lots = AmmunitionLot._base_manager.in_bulk([lot_id for lot_id, _u in held.lots])
     neq_now = sum((q * lots[lot_id].neq_per_unit_kg for (lot_id, _u), q in held.lots.items()), Decimal(0))
+    groups = [lot.compatibility_group for lot in lots.values()] + [m.lot.compatibility_group]
+    mixed = [pair for pair in conflicts(groups) if m.lot.compatibility_group in pair]
+    if mixed:
+        m.warnings = [_("%(unit)s would hold incompatible compatibility groups: %(pairs)s.")
+                      % {"unit": m.storage_unit, "pairs": ", ".join(f"{a}+{b}" for a, b in mixed)}]
     limit = m.storage_unit.licensed_neq_kg
     if neq_now + neq_added > limit:
         raise ValidationError({"quantity": _(
@@ -127,12 +134,17 @@ def _echo_in_register(m: Any, user: Any) -> None:
                             notes=m.reason), user)
 
 
+def save_countersigned(record: Any, user: Any, *, second_person: Any = None, reason: str | None = None) -> Any:
+    """Save a record that names a second authorised person (its clean() checks the two-person rule)."""
+    if second_person is not None:
+        record.second_person = second_person
+    return save_record(record, user, reason=reason)
+
+
 def record_movement(m: Any, user: Any, *, second_person: Any = None, reason: str | None = None) -> Any:
     """Validate, save and echo a movement in one transaction (nothing half-written)."""
-    if second_person is not None:
-        m.second_person = second_person
     with transaction.atomic():
-        save_record(m, user, reason=reason)
+        save_countersigned(m, user, second_person=second_person, reason=reason)
         _echo_in_register(m, user)
     return m
 

@@ -6,6 +6,7 @@
   stock move KIND --unit UNIT (--serial S | --lot L --quantity Q) [--date] [--reason] [--second-person NAME]
   stock count ACTION STOCKTAKE_ID [--serial S ...] [--serials-file F] [--reason R]
   stock dispatch --reference R --from-unit UNIT --to-site SITE --serials-file F [--second-person NAME]
+  stock in-transit TRANSFER_ID                    the escort has taken it
   stock receive TRANSFER_ID --unit UNIT [--all] [--line ID=QTY ...]
 
 A second person's password is read from ARMSTRACE_SECOND_PASSWORD or asked for.
@@ -70,6 +71,8 @@ class Command(BaseCommand):
         p.add_argument("--lots-file")
         p.add_argument("--date")
         p.add_argument("--second-person")
+        p = sub.add_parser("in-transit")
+        p.add_argument("transfer", type=int)
         p = sub.add_parser("receive")
         p.add_argument("transfer", type=int)
         p.add_argument("--unit", required=True)
@@ -81,7 +84,7 @@ class Command(BaseCommand):
         user = resolve_user(options)
         try:
             with acting(user=user, via="cli"):
-                result = getattr(self, f"do_{options['action']}")(user, options)
+                result = getattr(self, f"do_{options['action'].replace('-', '_')}")(user, options)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         except PermissionDenied as exc:
@@ -198,6 +201,13 @@ class Command(BaseCommand):
         transfer = workflows.dispatch_from_form(data, user)
         return _("Transfer %(ref)s dispatched (id %(id)d, %(n)d lines).") % {
             "ref": transfer.reference, "id": transfer.pk, "n": transfer.lines.count()}
+
+    def do_in_transit(self, user: Any, options: dict[str, Any]) -> str:
+        transfer = Transfer.objects.writable_by(user).filter(pk=options["transfer"]).first()
+        if transfer is None:
+            raise CommandError(_("No transfer %(id)d in your scope.") % {"id": options["transfer"]})
+        workflows.in_transit(transfer, user)
+        return _("Transfer %(ref)s is in transit.") % {"ref": transfer.reference}
 
     def do_receive(self, user: Any, options: dict[str, Any]) -> str:
         transfer = Transfer.objects.writable_by(user).filter(pk=options["transfer"]).first()
