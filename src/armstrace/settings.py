@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "armstrace.catalogue",
     "armstrace.registry",
     "armstrace.stockpile",
+    "armstrace.illicit",
     "armstrace.identify",
     "armstrace.web",
     "armstrace.demo",

@@ -8,6 +8,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from armstrace.core import views as record_views
 from armstrace.core.api import build_router
 from armstrace.identify import urls as identify_urls
+from armstrace.illicit import urls as illicit_urls
 from armstrace.stockpile import urls as stockpile_urls
 from armstrace.web import views as web_views
 
@@ -36,8 +37,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("identify/", include("armstrace.identify.urls")),
     path("stockpile/", include("armstrace.stockpile.urls")),
+    path("illicit/", include("armstrace.illicit.urls")),
     path("api/identify/", include(identify_urls.api_urlpatterns)),
     path("api/stockpile/", include(stockpile_urls.api_urlpatterns)),
+    path("api/illicit/", include(illicit_urls.api_urlpatterns)),
     path("api/", include(build_router().urls)),
     path("r/", include(records)),
 ]

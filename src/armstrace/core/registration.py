@@ -44,6 +44,7 @@ class Registration:
     # and the function that saves one record instead of services.save_record (same signature
     # plus the form's or request's `save_kwargs()`).
     actions: list[tuple[Any, str]] = field(default_factory=list)  # (label, URL name taking the record's pk)
+    after_create_url: Callable[[Any], str] | None = None  # where a new record's page flow continues
     form_base: Any = None
     writer: Callable[..., Any] | None = None
 

@@ -133,6 +133,8 @@ class EditRecord(RegisteredView):
                 messages.success(request, _("Saved: %(obj)s") % {"obj": obj})
                 for warning in getattr(obj, "warnings", []):
                     messages.warning(request, warning)
+                if not pk and self.reg.after_create_url:
+                    return redirect(self.reg.after_create_url(obj))
                 return redirect(_after_save_url(self.reg, obj))
         return render(request, "web/form.html", self.context(form=form, object=form.instance if pk else None))
 
@@ -226,10 +228,18 @@ class ShareRecord(RegisteredView):
 
 
 def share_record(obj: Any, org: Organisation, user: Any, reason: str) -> Share:
+    """Share a record read-only with an organisation, with its registered children (a seizure's items)."""
+    from .registration import for_model
+
     share, _created = Share.objects.get_or_create(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, organisation=org,
         defaults={"shared_by": user, "reason": reason})
     ledger.append([ledger.Change(obj, "share", None, {"shared_with": org.pk, "organisation": org.name}, reason)])
+    reg = for_model(obj)
+    for related_name, _child_key in (reg.children if reg else []):
+        for child in getattr(obj, related_name).all():
+            if isinstance(child, OwnedModel):
+                share_record(child, org, user, reason)
     return share
 
 

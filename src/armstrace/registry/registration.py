@@ -31,6 +31,8 @@ CALIBRE = Lookup(("key", "name", "aliases"), normalise=calibre_key)
 ORG = Lookup(("name",), scoped=True)
 # Approvers record the losses and destructions they approve, so they write events too.
 CUSTODIANS = frozenset({Role.REGISTRAR, Role.CUSTODIAN, Role.FOCAL_POINT, Role.ADMINISTRATOR})
+# Investigators record seizures and recoveries in an item's life when they confirm a register match.
+EVENT_WRITERS = CUSTODIANS | {Role.INVESTIGATOR}
 ITEM_FIELDS = ["manufacturer", "manufacturer_as_marked", "model", "serial_number", "country_of_manufacture",
                "year_of_manufacture", "other_markings", "marking_condition", "notes"]
 ITEM_PROJECTION = ["serial_normalised", "status", "holder_org", "holder_person"]
@@ -88,7 +90,7 @@ register(Registration(
     WeaponEvent, "weapon-events", fields=EVENT_FIELDS,
     list_columns=["item", "kind", "date", "holder_org", "holder_person", "place"],
     filter_fields=["kind", "holder_org"], search_fields=["item__serial_number", "place", "document_reference"],
-    write_roles=CUSTODIANS, parent_field="item", lookups={"item": Lookup(("serial_number",)), "holder_org": ORG},
+    write_roles=EVENT_WRITERS, parent_field="item", lookups={"item": Lookup(("serial_number",)), "holder_org": ORG},
     default_ordering="-date",
 ))
 register(Registration(
@@ -111,7 +113,7 @@ register(Registration(
 register(Registration(
     ComponentEvent, "component-events", fields=EVENT_FIELDS,
     list_columns=["item", "kind", "date", "holder_org", "place"], filter_fields=["kind"],
-    search_fields=["item__serial_number"], write_roles=CUSTODIANS, parent_field="item",
+    search_fields=["item__serial_number"], write_roles=EVENT_WRITERS, parent_field="item",
     lookups={"item": Lookup(("serial_number",)), "holder_org": ORG}, default_ordering="-date",
 ))
 register(Registration(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from typing import Any
 
@@ -11,9 +12,24 @@ from django.utils.translation import gettext as _
 from ..registration import REGISTRY, Registration
 
 
-def add_user_argument(parser: CommandParser) -> None:
-    parser.add_argument("--user", default=os.environ.get("ARMSTRACE_USER", ""),
+def add_user_argument(parser: CommandParser, *, in_subcommand: bool = False) -> None:
+    """--user, accepted before or after a subcommand (`stock --user X move …` or `stock move … --user X`)."""
+    parser.add_argument("--user", default=argparse.SUPPRESS if in_subcommand else os.environ.get("ARMSTRACE_USER", ""),
                         help="act as this user (their State's scope and role apply); default $ARMSTRACE_USER")
+
+
+def add_subcommands(parser: CommandParser) -> Any:
+    """Subcommands that each also accept --user."""
+    sub = parser.add_subparsers(dest="action", required=True)
+    original = sub.add_parser
+
+    def add_parser(name: str, **kwargs: Any) -> Any:
+        command = original(name, **kwargs)
+        add_user_argument(command, in_subcommand=True)
+        return command
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
+    return sub
 
 
 def resolve_user(options: dict[str, Any]) -> Any:

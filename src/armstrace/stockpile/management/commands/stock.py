@@ -28,7 +28,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from armstrace.core.context import acting
-from armstrace.core.management.cli import add_user_argument, resolve_user
+from armstrace.core.management.cli import add_subcommands, add_user_argument, resolve_user
 from armstrace.stockpile import reports, workflows
 from armstrace.stockpile.models import MovementKind, Site, StockMovement, Stocktake, StorageUnit, Transfer
 from armstrace.stockpile.services import record_movement
@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_user_argument(parser)
-        sub = parser.add_subparsers(dest="action", required=True)
+        sub = add_subcommands(parser)
         p = sub.add_parser("overview")
         p.add_argument("--json", action="store_true")
         for name in ("holdings", "safety"):

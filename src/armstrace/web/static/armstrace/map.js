@@ -342,6 +342,7 @@
     var sites = data.sites instanceof Array ? data.sites : [];
     var circles = data.circles instanceof Array ? data.circles : [];
     var points = data.points instanceof Array ? data.points : [];
+    var lines = data.lines instanceof Array ? data.lines : [];
     var highlight = data.highlight instanceof Array ? data.highlight : data.highlight ? [data.highlight] : [];
     var basemapUrl = data.basemap || container.getAttribute("data-basemap");
 
@@ -428,6 +429,20 @@
         { direction: "top" }
       );
       marker.addTo(pointLayer);
+    }
+
+    // Flows (e.g. from a source stockpile to a seizure): {"from": [lat, lon], "to": [lat, lon], "label"}.
+    for (i = 0; i < lines.length; i++) {
+      var ln = lines[i];
+      var a = ln.from instanceof Array ? latLng({ lat: ln.from[0], lon: ln.from[1] }) : null;
+      var b = ln.to instanceof Array ? latLng({ lat: ln.to[0], lon: ln.to[1] }) : null;
+      if (!a || !b) {
+        continue;
+      }
+      var flow = L.polyline([a, b], { color: "#a86400", weight: 2, dashArray: "6 4", className: "at-flow" });
+      flow.bindTooltip(tooltipContent([ln.label || ""]), { sticky: true });
+      flow.addTo(pointLayer);
+      L.circleMarker(b, { radius: 3, color: "#a86400", fillOpacity: 1, className: "at-flow-end" }).addTo(pointLayer);
     }
 
     var siteMarkers = [];
