@@ -136,7 +136,9 @@ def bench_ours(ds: S.Dataset, queries: list[S.Query], workdir: Path, label: str)
         add_lat.append((time.perf_counter() - t) * 1000)
     res["add_ms_mean"] = float(np.mean(add_lat))
     res["add_ms_max"] = float(np.max(add_lat))
+    res["loadavg_before_queries"] = os.getloadavg()
     res["classes"] = evaluate(f"ours[{label}]", queries, ours_fn(ix))
+    res["loadavg_after_queries"] = os.getloadavg()
     del ix
     gc.collect()
     return res
@@ -279,6 +281,8 @@ def main() -> None:
     report: dict[str, Any] = {
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
         "args": vars(args),
+        # other work on the machine inflates latencies: record the load around the run
+        "loadavg_start": os.getloadavg(),
     }
     try:
         t = time.perf_counter()
@@ -302,6 +306,7 @@ def main() -> None:
             report["pg_trgm"] = bench_pg(small, sq)
             report["sqlite_fts5"] = bench_sqlite(small, sq, workdir)
         report["peak_rss_mb"] = rss_mb()
+        report["loadavg_end"] = os.getloadavg()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         Path(args.out).write_text(json.dumps(report, indent=1))

@@ -27,9 +27,7 @@ RECORDS = [
         calibre="7.62x39mm",
         country="CN",
     ),
-    dict(
-        record_id=3, serial="369J257", manufacturer="Colt", model="M16A1", calibre="5.56x45mm", country="US"
-    ),
+    dict(record_id=3, serial="369J257", manufacturer="Colt", model="M16A1", calibre="5.56x45mm", country="US"),
     dict(
         record_id=4,
         serial="1985LT1234",
@@ -86,16 +84,10 @@ RECORDS = [
         calibre="7.62x51mm",
         country="BE",
     ),
-    dict(
-        record_id=11, serial="1234567", manufacturer="Colt", model="M16A1", calibre="5.56x45mm", country="US"
-    ),
+    dict(record_id=11, serial="1234567", manufacturer="Colt", model="M16A1", calibre="5.56x45mm", country="US"),
     dict(record_id=12, serial="S5B8Z2G6", manufacturer="Glock", model="G17", calibre="9x19mm", country="AT"),
-    dict(
-        record_id=13, serial="7H3Q998", manufacturer="Beretta", model="92FS", calibre="9x19mm", country="IT"
-    ),
-    dict(
-        record_id=14, serial="X7H3Q12", manufacturer="Beretta", model="92FS", calibre="9x19mm", country="IT"
-    ),
+    dict(record_id=13, serial="7H3Q998", manufacturer="Beretta", model="92FS", calibre="9x19mm", country="IT"),
+    dict(record_id=14, serial="X7H3Q12", manufacturer="Beretta", model="92FS", calibre="9x19mm", country="IT"),
     dict(
         record_id=15,
         serial="4455123345",
@@ -104,9 +96,7 @@ RECORDS = [
         calibre="7.62x39mm",
         country="CN",
     ),
-    dict(
-        record_id=16, serial="1200089", manufacturer="Zastava", model="M70", calibre="7.62x39mm", country="RS"
-    ),
+    dict(record_id=16, serial="1200089", manufacturer="Zastava", model="M70", calibre="7.62x39mm", country="RS"),
     dict(record_id=17, serial="DIP502", manufacturer="Glock", model="G19", calibre="9x19mm", country="AT"),
 ]
 
@@ -323,3 +313,89 @@ def test_match_exposes_positions_for_highlighting(index: MarkingIndex) -> None:
     assert (d.kind, d.position, d.expected, d.read) == ("confusion", 4, "L", "1")
     assert d.raw_position == 5  # the Л in the raw marking
     assert m.manufacturer == "Izhmash"
+
+
+def test_two_letter_transliteration_counts_as_one_edit() -> None:
+    ix = MarkingIndex()
+    ix.add_many(
+        [
+            dict(record_id=1, serial="1985 ЖТ 1234"),  # normalised 1985ZHT1234
+            dict(record_id=2, serial="1985 КТ 1239"),
+            dict(record_id=3, serial="Ж-1970-5678"),
+        ]
+    )
+    m = top(ix, "1985 T 1234")  # the Ж was not read
+    assert m.record_id == 1 and m.normalised == "1985ZHT1234"
+    assert m.distance == pytest.approx(1.0)
+    (d,) = m.differences
+    assert (d.kind, d.expected, d.read) == ("missing", "ZH", "")
+    m = top(ix, "1985 XT 1234")  # Ж read as another letter: one substitution
+    assert m.record_id == 1 and m.distance == pytest.approx(1.0)
+    assert "ZH read as X" in m.explanation
+    # one further edit is still within the 2 tolerated (3 key edits: found when the pigeonhole
+    # index still sees two intact parts, as here)
+    m = top(ix, "19705679")
+    assert m.record_id == 3 and m.distance == pytest.approx(2.0)
+
+
+def test_fragment_that_is_a_substring_is_in_the_top_ten() -> None:
+    ix = MarkingIndex()
+    recs = [dict(record_id=i, serial=f"{48200 + i:05d}") for i in range(30)]  # short serials
+    recs += [dict(record_id=100 + i, serial=f"KX{i:03d}7{i:04d}") for i in range(60)]  # typical
+    recs.append(dict(record_id=999, serial="AK-48-21377"))  # contains the fragment 48213
+    ix.add_many(recs)
+    res = ix.search("48213")
+    # many 5-character serials are within 1-2 edits, yet the record containing the fragment
+    # gets a reserved slot; partial matches still rank below every full match
+    assert 999 in ids(res[:10])
+    kinds = [m.kind for m in res]
+    assert kinds.index("partial") > 0 and "full" not in kinds[kinds.index("partial") :]
+    assert next(m for m in res if m.record_id == 999).kind == "partial"
+
+
+def test_staged_search_equals_exhaustive_search() -> None:
+    import random
+
+    rng = random.Random(5)
+    recs = []
+    for i in range(4000):
+        r = rng.random()
+        if r < 0.5:
+            s = f"{rng.randrange(10**7):07d}"
+        elif r < 0.7:
+            s = f"{rng.choice('ABHNPC')}{rng.randrange(10**6):06d}"
+        elif r < 0.85:
+            s = f"19{rng.randrange(60, 92)}{rng.choice(['ZH', 'LT', 'J', 'HP'])}{rng.randrange(10**4):04d}"
+        else:
+            s = f"{rng.randrange(100, 999)}{rng.choice('OISB')}{rng.randrange(10**4):04d}"
+        recs.append(dict(record_id=i + 1, serial=s, manufacturer=rng.choice(["Colt", "FN", None])))
+    ix = MarkingIndex()
+    ix.add_many(recs)
+    ex = MarkingIndex()
+    ex.add_many(recs)
+    ex._exhaustive = True
+    for _ in range(150):
+        s = str(rng.choice(recs)["serial"])
+        for _ in range(rng.randrange(3)):
+            p = rng.randrange(len(s))
+            op = rng.randrange(3)
+            c = rng.choice("0123456789OSBH")
+            s = s[:p] + c + s[p + 1 :] if op == 0 else s[:p] + s[p + 1 :] if op == 1 else s[:p] + c + s[p:]
+        manu = rng.choice(["Colt", "FN", None])
+        a = [(m.record_id, m.score, m.explanation) for m in ix.search(s, manufacturer=manu)]
+        b = [(m.record_id, m.score, m.explanation) for m in ex.search(s, manufacturer=manu)]
+        assert a == b, s
+
+
+def test_loads_format_1_index(index: MarkingIndex, tmp_path: Path) -> None:
+    import json
+
+    index.save(tmp_path / "ix")
+    for name in ("cheap", "cpair_keys", "cpair_rows"):
+        (tmp_path / "ix" / f"{name}.npy").unlink()
+    meta = json.loads((tmp_path / "ix" / "meta.json").read_text())
+    meta["format"] = 1
+    (tmp_path / "ix" / "meta.json").write_text(json.dumps(meta))
+    loaded = MarkingIndex.load(tmp_path / "ix")
+    for q in ("AK12O345", "1985 LT 1234", "369257", "7H3"):
+        assert [m.record_id for m in loaded.search(q)] == [m.record_id for m in index.search(q)]

@@ -50,8 +50,8 @@ def confirm_match(item: SeizedItem, record: Any, user: Any, reason: str = "") ->
         fields: dict[str, Any] = {"match_status": SeizedItem.Match.CONFIRMED}
         fields["matched_weapon" if isinstance(record, Weapon) else "matched_component"] = record
         if was in ("lost", "stolen") and not item.diversion_established:
-            fields.update(diversion_established=True,
-                          diversion_how=_("register match: reported %(status)s") % {"status": record.get_status_display()})
+            how = _("register match: reported %(status)s") % {"status": record.get_status_display()}
+            fields.update(diversion_established=True, diversion_how=how)
         amend(item, user, reason or _("match confirmed by the investigator"), **fields)
         if record.owner_state_id == user.state_id:
             event_model = WeaponEvent if isinstance(record, Weapon) else ComponentEvent

@@ -67,9 +67,6 @@ def _build_luts() -> tuple[U8, bytes]:
 
 
 CODE_LUT, KEY_TABLE = _build_luts()
-#: confusion key with the transliteration pairs (H/N, P/R, C/S, B/V, Y/U) folded as well: an edit
-#: distance on these keys is a lower bound of the weighted distance when no letter between digits
-#: and no two-letter transliteration is involved.
 
 
 def _translit_table() -> bytes:
@@ -79,9 +76,10 @@ def _translit_table() -> bytes:
     return bytes(t)
 
 
+#: confusion key with the transliteration pairs (H/N, P/R, C/S, B/V, Y/U) folded as well: an edit
+#: distance on these keys is a lower bound of the weighted distance when no letter between digits
+#: and no two-letter transliteration is involved.
 TRANSLIT_KEY_TABLE: Final = _translit_table()
-
-)
 
 
 def splitmix64(x: int) -> int:
@@ -157,9 +155,7 @@ def _pack_cols(m: npt.NDArray[np.uint64], start: int, length: int) -> npt.NDArra
     return v
 
 
-_DIGRAPH_CODES: Final = np.array(
-    sorted((ord(d[0]) << 8) | ord(d[1]) for d in TRANSLITERATION_DIGRAPHS), dtype=np.int32
-)
+_DIGRAPH_CODES: Final = np.array(sorted((ord(d[0]) << 8) | ord(d[1]) for d in TRANSLITERATION_DIGRAPHS), dtype=np.int32)
 
 
 def cheap_rows(norm_buf: U8, norm_off: I64) -> npt.NDArray[np.bool_]:
@@ -184,9 +180,7 @@ def cheap_rows(norm_buf: U8, norm_off: I64) -> npt.NDArray[np.bool_]:
     return out
 
 
-def build_cheap_index(
-    pair_keys: U64, pair_rows: I32, cheap: npt.NDArray[np.bool_]
-) -> tuple[U64, I32]:
+def build_cheap_index(pair_keys: U64, pair_rows: I32, cheap: npt.NDArray[np.bool_]) -> tuple[U64, I32]:
     """The pair index restricted to the cheap rows (already sorted, so a mask keeps it sorted)."""
     if not len(pair_rows):
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
@@ -246,18 +240,11 @@ def build_structures(norm_buf: U8, norm_off: I64) -> dict[str, npt.NDArray[Any]]
         gram_rows = np.zeros(0, dtype=np.int32)
         gram_off = np.zeros(NGRAMS + 1, dtype=np.int64)
 
-    pre = np.zeros(n, dtype=np.uint64)
-    suf = np.zeros(n, dtype=np.uint64)
-    starts = norm_off[:-1]
-    last = max(len(codes) - 1, 0)
-    for t in range(PREFIX_CHARS):
-        valid = t < lens
-        c = np.where(valid, codes[np.minimum(starts + t, last)], 0).astype(np.uint64) if n else pre
-        pre = (pre << np.uint64(5)) | c
-        c = np.where(valid, codes[np.clip(starts + lens - 1 - t, 0, last)], 0).astype(np.uint64) if n else suf
-        suf = (suf << np.uint64(5)) | c
+    pre, suf = prefix_codes(norm_buf, norm_off, codes)
     pre_perm = np.argsort(pre, kind="stable").astype(np.int32)
     suf_perm = np.argsort(suf, kind="stable").astype(np.int32)
+    kpack = pack_keys(pre, lens, norm_buf, norm_off)
+    del pre, suf
     return {
         "pair_keys": pair_keys,
         "pair_rows": pair_rows,
@@ -266,9 +253,88 @@ def build_structures(norm_buf: U8, norm_off: I64) -> dict[str, npt.NDArray[Any]]
         "cpair_rows": cpair_rows,
         "gram_off": gram_off,
         "gram_rows": gram_rows,
+        "kpack": kpack,
         "pre_perm": pre_perm,
         "suf_perm": suf_perm,
     }
+
+
+def prefix_codes(norm_buf: U8, norm_off: I64, codes: U8 | None = None) -> tuple[U64, U64]:
+    """Per row: the first / last 12 key codes packed big-endian (0-padded)."""
+    if codes is None:
+        codes = CODE_LUT[np.asarray(norm_buf)]
+    n = len(norm_off) - 1
+    lens = (np.diff(np.asarray(norm_off)) - 1).astype(np.int64)
+    pre = np.zeros(n, dtype=np.uint64)
+    suf = np.zeros(n, dtype=np.uint64)
+    starts = np.asarray(norm_off[:-1])
+    last = max(len(codes) - 1, 0)
+    for t in range(PREFIX_CHARS):
+        valid = t < lens
+        c = np.where(valid, codes[np.minimum(starts + t, last)], 0).astype(np.uint64) if n else pre
+        pre = (pre << np.uint64(5)) | c
+        c = np.where(valid, codes[np.clip(starts + lens - 1 - t, 0, last)], 0).astype(np.uint64) if n else suf
+        suf = (suf << np.uint64(5)) | c
+    return pre, suf
+
+
+LONG: Final = 15  # length code of a key the packed form cannot hold (> 12 characters, non-ASCII)
+
+
+def pack_keys(pre: U64, lens: I64, norm_buf: U8, norm_off: I64) -> U64:
+    """Per row: the first 12 key codes (big-endian, 5 bits each) << 4 | length (LONG when the
+    packed form is not the whole key).  A fixed-width copy of the key for vectorised filtering."""
+    n = len(lens)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    lcode = np.minimum(lens, LONG).astype(np.uint64)
+    lcode[lens > PREFIX_CHARS] = LONG
+    non_ascii = np.flatnonzero(np.asarray(norm_buf) >= 128)
+    if len(non_ascii):
+        lcode[np.unique(np.searchsorted(norm_off, non_ascii, "right") - 1)] = LONG
+    out: U64 = (pre << np.uint64(4)) | lcode
+    return out
+
+
+_F_HIGH: Final = sum(1 << (5 * j + 4) for j in range(PREFIX_CHARS))
+_F_LOW4: Final = sum(15 << (5 * j) for j in range(PREFIX_CHARS))
+_F_ALL: Final = (1 << (5 * PREFIX_CHARS)) - 1
+#: high bits of the first m fields (big-endian) of a packed key, per length m
+_F_FIRST: Final = np.array(
+    [sum(1 << (5 * (PREFIX_CHARS - 1 - j) + 4) for j in range(min(m, PREFIX_CHARS))) for m in range(16)],
+    dtype=np.uint64,
+)
+
+
+def window_filter(kp: U64, key_codes: list[int], k: int) -> npt.NDArray[np.bool_]:
+    """Necessary condition for an OSA distance <= k between the query key and each packed key:
+    every character that no edit touched is found within +-k positions on the other side (a swap
+    moves a character by one), so at most k characters of either string lack a partner in that
+    window.  Keys the packed form cannot hold pass.  SWAR on the 12 five-bit fields of a uint64."""
+    n = len(key_codes)
+    m = (kp & np.uint64(15)).astype(np.int64)
+    ok: npt.NDArray[np.bool_] = (m == LONG) | (np.abs(m - n) <= k)
+    if n > PREFIX_CHARS or not len(kp):
+        return ok
+    qv = 0
+    for c in key_codes:
+        qv = (qv << 5) | c
+    qv <<= 5 * (PREFIX_CHARS - n)
+    v = kp >> np.uint64(4)
+    high, low4 = np.uint64(_F_HIGH), np.uint64(_F_LOW4)
+    r_hit = np.zeros(len(kp), dtype=np.uint64)
+    q_hit = np.zeros(len(kp), dtype=np.uint64)
+    for sft in range(-k, k + 1):
+        # record field j against query field j + sft
+        qs = (qv << (5 * sft)) & _F_ALL if sft >= 0 else qv >> (-5 * sft)
+        x = v ^ np.uint64(qs)
+        eq = ~(((x & low4) + low4) | x) & high
+        r_hit |= eq
+        q_hit |= eq >> np.uint64(5 * sft) if sft >= 0 else (eq << np.uint64(-5 * sft)) & np.uint64(_F_ALL)
+    r_un = m - np.bitwise_count(r_hit & _F_FIRST[m]).astype(np.int64)
+    q_un = n - np.bitwise_count(q_hit & _F_FIRST[n]).astype(np.int64)
+    out: npt.NDArray[np.bool_] = ok & ((m == LONG) | ((r_un <= k) & (q_un <= k)))
+    return out
 
 
 def pack_prefix(key_codes: list[int]) -> int:

@@ -115,16 +115,31 @@ def _embedded(s: str, i: int) -> bool:
     return 0 < i < len(s) - 1 and s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
 
 
-_SUB_CACHE: dict[tuple[str, str], float] = {}
+class _SubRow(dict[str, float]):
+    """Substitution costs of one query character against any record character (memoised)."""
+
+    __slots__ = ("q",)
+
+    def __init__(self, q: str) -> None:
+        super().__init__()
+        self.q = q
+
+    def __missing__(self, r: str) -> float:
+        c = _sub_cost(self.q, r)[0]
+        self[r] = c
+        return c
 
 
-def _sub(q: str, r: str) -> float:
-    c = _SUB_CACHE.get((q, r))
-    if c is None:
-        c = _sub_cost(q, r)[0]
-        if len(_SUB_CACHE) < 200_000:
-            _SUB_CACHE[(q, r)] = c
-    return c
+_SUB_ROWS: dict[str, _SubRow] = {}
+
+
+def _sub_row(q: str) -> _SubRow:
+    row = _SUB_ROWS.get(q)
+    if row is None:
+        row = _SubRow(q)
+        if len(_SUB_ROWS) < 10_000:
+            _SUB_ROWS[q] = row
+    return row
 
 
 def _digraph_ends(s: str) -> list[bool]:
@@ -181,7 +196,7 @@ def _table(query: str, record: str) -> tuple[list[list[float]], list[list[int]]]
             pp = d[i - 2] if i > 1 else None
             if qdig[i] and pp is not None and pp[0] + c_dig < row[0]:
                 row[0], brow[0] = pp[0] + c_dig, 7
-            subs = [_sub(qi, rc) for rc in record]
+            subs = list(map(_sub_row(qi).__getitem__, record))
             swap_ok = i > 1 and qi != "?" and query[i - 2] not in "?*"
             qki, qkp = qk[i - 1], qk[i - 2] if i > 1 else ""
             dig_q = any_dig and qdig[i] and pp is not None and query[i - 2] not in "?*"
@@ -193,14 +208,7 @@ def _table(query: str, record: str) -> tuple[list[list[float]], list[list[int]]]
                 v = row[j - 1] + miss[j - 1]
                 if v < best:
                     best, bp = v, 3
-                if (
-                    swap_ok
-                    and j > 1
-                    and pp is not None
-                    and qki == rk[j - 2]
-                    and qkp == rk[j - 1]
-                    and qki != rk[j - 1]
-                ):
+                if swap_ok and j > 1 and pp is not None and qki == rk[j - 2] and qkp == rk[j - 1] and qki != rk[j - 1]:
                     v = pp[j - 2] + c_swap
                     if v < best:
                         best, bp = v, 4
@@ -249,11 +257,7 @@ def align(query: str, record: str) -> tuple[float, list[Difference]]:
         and len(query) == len(record)
         and confusion_key(query) == confusion_key(record)
     ):
-        fast = [
-            Difference("confusion", j, r, q)
-            for j, (q, r) in enumerate(zip(query, record, strict=True))
-            if q != r
-        ]
+        fast = [Difference("confusion", j, r, q) for j, (q, r) in enumerate(zip(query, record, strict=True)) if q != r]
         return COSTS["confusion"] * len(fast), fast
     d, b = _table(query, record)
     i, j = len(query), len(record)

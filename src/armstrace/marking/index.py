@@ -41,7 +41,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from . import _arrays as A
-from .distance import COSTS, Difference, align, weighted_distance
+from .distance import COSTS, Difference, align
 from .normalise import (
     TRANSLITERATION_DIGRAPHS,
     TRANSLITERATION_PAIRS,
@@ -57,7 +57,7 @@ __all__ = ["ATTRIBUTE_WEIGHTS", "MarkingIndex", "Match"]
 Store = dict[str, npt.NDArray[Any]]
 
 FORMAT_VERSION: Final = 2
-_CHEAP_ARRAYS: Final = ("cheap", "cpair_keys", "cpair_rows")
+_CHEAP_ARRAYS: Final = ("cheap", "cpair_keys", "cpair_rows", "kpack")
 FIELDS: Final[tuple[str, ...]] = ("manufacturer", "model", "calibre", "country")
 
 #: (bonus when the query and the record agree, penalty when both are known and differ).  Small on
@@ -147,6 +147,40 @@ def _embedded_at(s: str, i: int) -> bool:
     return s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
 
 
+def _tkey(text: str) -> str:
+    """Confusion key with the transliteration pairs folded as well."""
+    return text.encode("utf-8").translate(A.TRANSLIT_KEY_TABLE).decode("utf-8")
+
+
+def _cheap_variants(s: str, mark: str, max_units: int = 4) -> list[tuple[str, float]] | None:
+    """Variants of a normalised string for the lower bound of the weighted distance: every subset
+    of its letters between digits dropped (+0.5 each) and of its two-letter transliterations
+    replaced by ``mark`` (a character no key contains, so it costs one edit, as the pair does).
+    The first variant is the string itself.  None when there are more than ``max_units``."""
+    units = [(i, 1) for i in range(1, len(s) - 1) if _embedded_at(s, i)]
+    units += [(i, 2) for i in range(len(s) - 1) if s[i : i + 2] in TRANSLITERATION_DIGRAPHS]
+    if len(units) > max_units:
+        return None
+    out = [(s, 0.0)]
+    for mask in range(1, 1 << len(units)):
+        chosen = sorted(units[b] for b in range(len(units)) if mask >> b & 1)
+        covered = [j for i, w in chosen for j in range(i, i + w)]
+        if len(covered) != len(set(covered)):
+            continue  # overlapping pairs (SHCH) are not one variant
+        parts: list[str] = []
+        extra, pos = 0.0, 0
+        for i, w in chosen:
+            parts.append(s[pos:i])
+            if w == 1:
+                extra += COSTS["embedded_letter"]
+            else:
+                parts.append(mark)
+            pos = i + w
+        parts.append(s[pos:])
+        out.append(("".join(parts), extra))
+    return out
+
+
 def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """np.unique without its hashing overhead on small arrays."""
     if len(a) < 2:
@@ -169,7 +203,8 @@ def _fast_diffs(query: str, record: str) -> list[Difference] | None:
     if Levenshtein.distance(record, query) != OSA.distance(record, query):
         return None
     out: list[Difference] = []
-    for op, i, j in Levenshtein.editops(record, query):
+    for e in Levenshtein.editops(record, query):
+        op, i, j = e.tag, e.src_pos, e.dest_pos
         if op == "replace":
             out.append(Difference("substitution", i, record[i], query[j]))
         elif op == "delete":
@@ -254,6 +289,8 @@ class MarkingIndex:
     #: treated as a possible fragment: half of the ``limit`` slots are reserved for records that
     #: contain it (still ranked below all full matches).
     partial_shorter_by: int = 3
+    #: share of the ``limit`` slots reserved for substring hits when the reading looks like a fragment
+    partial_reserve: float = 0.3
     #: testing aid: always run the complete 2-edit stage (the staged search must agree with it)
     _exhaustive: bool = False
     #: add_many batches larger than this on a non-empty index are merged into a new base at once.
@@ -476,16 +513,12 @@ class MarkingIndex:
         extra_raw = np.frombuffer("".join(r.raw + "\n" for r in ov).encode("utf-8"), dtype=np.uint8)
         nb = np.concatenate([norm_buf, extra_norm])
         rb = np.concatenate([raw_buf, extra_raw])
-        ids = np.concatenate(
-            [np.asarray(s["ids"][rows]), np.array([r.record_id for r in ov], dtype=np.int64)]
-        )
+        ids = np.concatenate([np.asarray(s["ids"][rows]), np.array([r.record_id for r in ov], dtype=np.int64)])
         codes = {
             f: np.concatenate([np.asarray(s[f][rows]), np.array([r.codes[i] for r in ov], dtype=np.int32)])
             for i, f in enumerate(FIELDS)
         }
-        return self._make_store(
-            ids, nb, A.offsets_from_separated(nb), rb, A.offsets_from_separated(rb), codes
-        )
+        return self._make_store(ids, nb, A.offsets_from_separated(nb), rb, A.offsets_from_separated(rb), codes)
 
     def compact(self) -> None:
         """Merge the overlay and tombstones into a new in-memory base (vectorised rebuild)."""
@@ -529,9 +562,7 @@ class MarkingIndex:
         idx = cls.__new__(cls)
         # plain ndarray views of the memory maps: np.memmap.__getitem__ is slow in hot loops
         idx._store = {
-            name: np.load(p / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False).view(
-                np.ndarray
-            )
+            name: np.load(p / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False).view(np.ndarray)
             for name in _ARRAY_NAMES
             if fmt != 1 or name not in _CHEAP_ARRAYS
         }
@@ -540,6 +571,12 @@ class MarkingIndex:
             cheap = A.cheap_rows(st["norm_buf"], st["norm_off"])
             st["cheap"] = cheap
             st["cpair_keys"], st["cpair_rows"] = A.build_cheap_index(st["pair_keys"], st["pair_rows"], cheap)
+            st["kpack"] = A.pack_keys(
+                A.prefix_codes(st["norm_buf"], st["norm_off"])[0],
+                np.diff(np.asarray(st["norm_off"])) - 1,
+                st["norm_buf"],
+                st["norm_off"],
+            )
         idx._typical_len = None
         idx._dead = None
         idx._n_dead = 0
@@ -589,14 +626,14 @@ class MarkingIndex:
         if 3 <= n <= self._typical_length() - self.partial_shorter_by:
             # Much shorter than the serials of the index: probably a fragment.  Substring hits get
             # reserved slots (still ranked below every full match).
-            q.reserve = max(1, q.limit // 2)
+            q.reserve = max(1, int(q.limit * self.partial_reserve))
             hits = self._search_partial(q)
             q.full_limit = q.limit - min(q.reserve, hits)
         self._search_full(q)
         if not q.partial_done and n >= 3:
             far = bool(q.key_dk) and min(q.key_dk.values()) >= 2
             if far:  # every full match is 2+ edits away: the reading may be a fragment
-                q.reserve = max(1, q.limit // 2)
+                q.reserve = max(1, int(q.limit * self.partial_reserve))
             if far or len(q.found) < q.limit:
                 self._search_partial(q)
         return self._finish(q)
@@ -705,9 +742,7 @@ class MarkingIndex:
 
     def _max_bonus(self, q: _Query) -> float:
         """Largest attribute bonus any record can get for this query."""
-        return sum(
-            ATTRIBUTE_WEIGHTS[f][0] for f in FIELDS if (c := q.attr.get(f)) is not None and c >= 0
-        )
+        return sum(ATTRIBUTE_WEIGHTS[f][0] for f in FIELDS if (c := q.attr.get(f)) is not None and c >= 0)
 
     @staticmethod
     def _query_cheap(norm: str) -> tuple[int, int]:
@@ -803,10 +838,20 @@ class MarkingIndex:
         if not len(rows):
             return
         st = self._store
+        # vectorised window filter on the packed keys before any per-row Python object is made
+        cheap = np.asarray(st["cheap"][rows])
+        kcodes = [int(A.CODE_LUT[b]) for b in q.key.encode("utf-8")]
+        kp = np.asarray(st["kpack"][rows])
+        keep = A.window_filter(kp, kcodes, k)
+        if cq > 0 or bool(cheap.any()):
+            keep |= A.window_filter(kp, kcodes, k + 1) & (cheap | (cq > 0))
+        rows = rows[keep]
+        if not len(rows):
+            return
         buf, _off = A.gather(st["norm_buf"], st["norm_off"], rows)
         rkeys = buf.tobytes().translate(A.KEY_TABLE).decode("utf-8").split("\n")[:-1]
         dist = process.cdist([q.key], rkeys, scorer=OSA.distance, score_cutoff=k + 1, dtype=np.int32)[0]
-        cheap = np.asarray(st["cheap"][rows])
+        cheap = cheap[keep]
         ok = dist <= k
         # one more key edit when a two-letter transliteration (Ж = ZH) can make it one edit
         ok |= (dist == k + 1) & (cheap | (cq > 0))
@@ -821,20 +866,40 @@ class MarkingIndex:
         dkf = dk.astype(np.float64)
         lb = dkf - 0.7 * np.minimum(dkf, cq + np.where(scheap, dkf, 0.0))
         exd = np.full(len(sel), np.nan)
-        if cq_struct == 0 and not bool(scheap.all()):
-            # No letter between digits and no two-letter transliteration on either side: every
-            # edit costs 1.0 except confusions (0.2) and transliteration pairs (0.3), so the edit
-            # distance on keys with the transliteration pairs folded is a lower bound, and it is
-            # the exact weighted distance when the plain edit distance of the normalised strings
-            # is the same (no confusion or transliteration needed on an optimal alignment).
+        qvars = _cheap_variants(q.norm, "#")
+        if qvars is not None:
+            # Lower bound of the weighted distance, exact when it equals the plain edit distance:
+            # every edit costs 1.0 except confusions (0.2), transliteration pairs (0.3), dropping a
+            # letter between digits (0.5) and a two-letter transliteration dropped or read for
+            # one character (1.0 for two characters).  So the minimum over the variants of both
+            # strings (each letter between digits dropped for +0.5, each such pair replaced by
+            # one character that matches nothing) of the edit distance on keys with the
+            # transliteration pairs folded as well is a lower bound; when it equals the plain edit
+            # distance of the normalised strings (an upper bound) it is the weighted distance.
             snorms = raw.decode("utf-8").split("\n")[:-1]
-            tkeys = raw.translate(A.TRANSLIT_KEY_TABLE).decode("utf-8").split("\n")[:-1]
-            qt = q.norm.encode("utf-8").translate(A.TRANSLIT_KEY_TABLE).decode("utf-8")
-            dkt = process.cdist([qt], tkeys, scorer=OSA.distance, dtype=np.int32)[0].astype(np.float64)
             nrm = process.cdist([q.norm], snorms, scorer=OSA.distance, dtype=np.int32)[0].astype(np.float64)
-            plain = ~scheap
-            lb = np.where(plain, np.maximum(lb, dkt), lb)
-            exd = np.where(plain & (nrm == dkt), dkt, np.nan)
+            qt = [_tkey(t) for t, _ in qvars]
+            qx = np.array([x for _, x in qvars])
+            low = np.full(len(sel), np.inf)
+            vrow: list[int] = []
+            vtext: list[str] = []
+            vx: list[float] = []
+            for i, r in enumerate(snorms):
+                rv = _cheap_variants(r, "%") if scheap[i] else [(r, 0.0)]
+                if rv is None:
+                    continue  # too many cheap letters: keep the coarse bound
+                for t, x in rv:
+                    vrow.append(i)
+                    vtext.append(_tkey(t))
+                    vx.append(x)
+            if vtext:
+                m = process.cdist(qt, vtext, scorer=OSA.distance, dtype=np.int32).astype(np.float64)
+                v = (m + qx[:, None]).min(axis=0) + np.array(vx)
+                np.minimum.at(low, np.array(vrow, dtype=np.int64), v)
+            done = np.isfinite(low)
+            lb = np.where(done, np.maximum(lb, low), lb)
+            dkt = process.cdist([qt[0]], [_tkey(r) for r in snorms], scorer=OSA.distance, dtype=np.int32)[0]
+            exd = np.where(done & (nrm == low) & (dkt == low), low, np.nan)
         bonus = self._bonus_for(q, self._row_codes(srows))
         ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
         ids = np.asarray(st["ids"][srows])
@@ -892,17 +957,18 @@ class MarkingIndex:
             if len(heap) >= lim and ubl[i] < kth - 1e-9:
                 break
             d = el[i]
-            if d != d:  # NaN: not known without the weighted DP
-                d = weighted_distance(q.norm, norm_of(i))
-                if dl[i] > k and d > k + 1e-9:
-                    continue
+            diffs: list[Difference] | None = None
+            if d != d:  # NaN: not known without the weighted DP (kept for the explanation)
+                d, diffs = align(q.norm, norm_of(i))
+            if dl[i] > k and d > k + 1e-9:
+                continue  # admitted for a two-letter transliteration that did not help
             tier = TIER_EXACT if d == 0.0 else TIER_FULL
             score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + bl[i], 6)
             rid = il[i]
             prev = q.found.get(rid)
             if prev is None or prev[0] < score:
                 ref = ("b", rl[i]) if rl[i] >= 0 else ("o", rid)
-                q.found[rid] = (score, d, tier, ref, None)
+                q.found[rid] = (score, d, tier, ref, diffs)
                 q.key_dk[rid] = dl[i]
             if len(heap) < lim:
                 heapq.heappush(heap, score)
@@ -956,35 +1022,78 @@ class MarkingIndex:
         q.partial_done = True
         n = len(q.key)
         items: list[tuple[float, float, int, int, Any, str]] = []
+        hits = 0
         rows = self._gram_candidates([q.key])
         if rows is not None and len(rows):
-            off = self._store["norm_off"]
+            st = self._store
+            off = st["norm_off"]
             lens = np.asarray(off[rows + 1]) - np.asarray(off[rows]) - 1
             rows = self._alive(rows[lens > n])
-            norms, rkeys = self._row_strings(rows)
-            hit = [(t, p) for t, s in enumerate(rkeys) if (p := s.find(q.key)) >= 0]
-            if hit:
-                hrows = rows[[t for t, _ in hit]]
+            hrows = self._contains(rows, q.key)
+            hits = len(hrows)
+            if hits:
+                hlens = np.asarray(off[hrows + 1]) - np.asarray(off[hrows]) - 1
                 bonus = self._bonus_for(q, self._row_codes(hrows))
-                ids = self._store["ids"][hrows]
-                for u, (t, p) in enumerate(hit):
-                    d = self._partial_distance(q, norms[t], p)
-                    items.append(
-                        (
-                            5 - d + float(bonus[u]),
-                            float(bonus[u]),
-                            TIER_PARTIAL,
-                            int(ids[u]),
-                            ("b", int(hrows[u]), d),
-                            norms[t],
-                        )
-                    )
+                # confusions inside the fragment only lower the score: 5 - 0.01 * uncovered is a bound
+                ub = 5 - 0.01 * (hlens - n) + bonus
+                ids = np.asarray(st["ids"][hrows]).tolist()
+                rl = hrows.tolist()
+                bl = bonus.tolist()
+                ubl = ub.tolist()
+                heap: list[float] = []
+                kth = float("-inf")
+                for i in np.argsort(-ub, kind="stable").tolist():
+                    if len(heap) >= q.limit and ubl[i] < kth - 1e-9:
+                        break
+                    row = rl[i]
+                    norm = bytes(st["norm_buf"][int(off[row]) : int(off[row + 1]) - 1]).decode("utf-8")
+                    d = self._partial_distance(q, norm, confusion_key(norm).find(q.key))
+                    score = round(5 - min(d, MAX_DISTANCE) + bl[i], 6)
+                    prev = q.found.get(ids[i])
+                    if prev is None or prev[0] < score:
+                        q.found[ids[i]] = (score, d, TIER_PARTIAL, ("b", row), None)
+                    if len(heap) < q.limit:
+                        heapq.heappush(heap, score)
+                    elif score > heap[0]:
+                        heapq.heapreplace(heap, score)
+                    if len(heap) >= q.limit:
+                        kth = heap[0]
         for rid, rec in self._overlay.items():
             if len(rec.key) > n and (p := rec.key.find(q.key)) >= 0:
                 d = self._partial_distance(q, rec.norm, p)
                 self._overlay_item(q, items, rid, TIER_PARTIAL, 5 - d, d)
         self._consider(q, items)
-        return len(items)
+        return hits + len(items)
+
+    def _contains(self, rows: A.I64, key: str) -> A.I64:
+        """Rows whose confusion key contains ``key``: vectorised on the packed 12-character keys,
+        string search only for the longer (or non-ASCII) ones."""
+        if not len(rows):
+            return rows
+        n = len(key)
+        codes = [int(A.CODE_LUT[b]) for b in key.encode("utf-8")]
+        kp = np.asarray(self._store["kpack"][rows])
+        m = (kp & np.uint64(15)).astype(np.int64)
+        long = m == A.LONG
+        hit = np.zeros(len(rows), dtype=bool)
+        if n <= A.PREFIX_CHARS and len(codes) == n:
+            v = kp >> np.uint64(4)
+            qv = 0
+            for c in codes:
+                qv = (qv << 5) | c
+            mask = np.uint64((1 << (5 * n)) - 1)
+            for o in range(A.PREFIX_CHARS - n + 1):
+                sh = np.uint64(5 * (A.PREFIX_CHARS - n - o))
+                hit |= (((v >> sh) & mask) == np.uint64(qv)) & (m >= o + n)
+            hit &= ~long
+        else:
+            long = np.ones(len(rows), dtype=bool)
+        lrows = rows[long]
+        if len(lrows):
+            _, rkeys = self._row_strings(lrows)
+            lh = np.array([key in s for s in rkeys], dtype=bool)
+            hit[np.flatnonzero(long)[lh]] = True
+        return rows[hit]
 
     @staticmethod
     def _partial_distance(q: _Query, norm: str, pos: int) -> float:
@@ -1005,9 +1114,7 @@ class MarkingIndex:
         off = st["norm_off"]
         if rows is None:
             lens_all = np.diff(np.asarray(off)) - 1
-            rows = np.flatnonzero(lens_all == len(key) if fixed else lens_all >= n_legible_min).astype(
-                np.int64
-            )
+            rows = np.flatnonzero(lens_all == len(key) if fixed else lens_all >= n_legible_min).astype(np.int64)
         else:
             lens = np.asarray(off[rows + 1]) - np.asarray(off[rows]) - 1
             rows = rows[lens == len(key)] if fixed else rows[lens >= n_legible_min]
@@ -1025,9 +1132,7 @@ class MarkingIndex:
                 ids = st["ids"][hrows]
                 for u, t in enumerate(hit):
                     ub = base - COSTS["star_char"] * (len(norms[t]) - n_legible_min) + float(bonus[u])
-                    items.append(
-                        (ub, float(bonus[u]), TIER_FULL, int(ids[u]), ("b", int(hrows[u])), norms[t])
-                    )
+                    items.append((ub, float(bonus[u]), TIER_FULL, int(ids[u]), ("b", int(hrows[u])), norms[t]))
         for rid, rec in self._overlay.items():
             if rx.fullmatch(rec.key):
                 self._overlay_item(q, items, rid, TIER_FULL, base)
@@ -1114,13 +1219,9 @@ class MarkingIndex:
         if tier == TIER_PARTIAL:
             pos = confusion_key(norm).find(q.key)
             diffs = [
-                Difference("confusion", pos + i, norm[pos + i], c)
-                for i, c in enumerate(q.norm)
-                if norm[pos + i] != c
+                Difference("confusion", pos + i, norm[pos + i], c) for i, c in enumerate(q.norm) if norm[pos + i] != c
             ]
-            parts.append(
-                f"partial reading: {q.norm} found at positions {pos + 1}-{pos + len(q.norm)} of {norm}"
-            )
+            parts.append(f"partial reading: {q.norm} found at positions {pos + 1}-{pos + len(q.norm)} of {norm}")
         else:
             if diffs is None:
                 diffs = _fast_diffs(q.norm, norm)
@@ -1171,6 +1272,4 @@ class MarkingIndex:
                 parts.append(f"{f} agrees")
             else:
                 parts.append(f"{f} differs (recorded {self._vocab[f].display[c]})")
-        return Match(
-            rid, score, "; ".join(parts), raw, norm, round(d, 6), _TIER_NAMES[tier], tuple(diffs), manu
-        )
+        return Match(rid, score, "; ".join(parts), raw, norm, round(d, 6), _TIER_NAMES[tier], tuple(diffs), manu)

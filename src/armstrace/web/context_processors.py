@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from armstrace.core.permissions import can_verify_ledger
 from armstrace.core.registration import REGISTRY
 
-MENU_GROUPS = [("register", _("Register")), ("stockpile", _("Stockpiles")), ("illicit", _("Illicit trafficking")), ("catalogue", _("Catalogue"))]
+MENU_GROUPS = [("register", _("Register")), ("stockpile", _("Stockpiles")), ("illicit", _("Illicit trafficking")),
+               ("catalogue", _("Catalogue"))]
 
 
 def navigation(request):
