@@ -1,5 +1,6 @@
 """armstrace tracing export ID [-o FILE] | import FILE | advance ID ACTION [--answer …] | overdue | stats"""
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -81,5 +82,5 @@ class Command(BaseCommand):
 
         pairs = TracingRequest.objects.visible_to(user).filter(direction="outgoing", sent_on__isnull=False) \
             .values_list("counterpart_id", "sent_on", "answered_on")
-        return json.dumps({k: v.__dict__ for k, v in response_stats(pairs, dt.date.today()).items()}, default=str,
-                          indent=1)
+        stats = response_stats(pairs, dt.date.today(), deadline_days=services.response_days(False))
+        return json.dumps({k: dataclasses.asdict(v) for k, v in stats.items()}, default=str, indent=1)
