@@ -157,6 +157,15 @@ def overdue(queryset: Any, today: dt.date | None = None) -> Any:
     return queryset.filter(status__in=["sent", "acknowledged"], due_on__lt=today)
 
 
+def response_times(requests: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """Response-time figures per counterpart State for outgoing requests."""
+    from armstrace.diversion.deadlines import response_stats
+
+    pairs = requests.filter(direction="outgoing", sent_on__isnull=False).values_list(
+        "counterpart_id", "sent_on", "answered_on")
+    return response_stats(pairs, today or dt.date.today(), deadline_days=response_days(False))
+
+
 def export_request(tr: TracingRequest) -> dict[str, Any]:
     """A structured file another ArmsTrace (or any system) can import as an incoming request."""
     fields = ["reference", "addressed_as", "urgent", "weapon_type", "make", "model_name", "calibre_name", "serial",

@@ -114,8 +114,9 @@ def import_request(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Incoming request %(ref)s registered.") % {"ref": tr.reference})
             return redirect("tracing-progress", pk=tr.pk)
-    overdue = services.overdue(TracingRequest.objects.visible_to(request.user))
-    return render(request, "illicit/import.html", {"overdue": overdue})
+    requests = TracingRequest.objects.visible_to(request.user)
+    return render(request, "illicit/import.html", {"overdue": services.overdue(requests),
+                                                   "response_times": services.response_times(requests)})
 
 
 @login_required

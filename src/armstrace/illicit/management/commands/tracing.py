@@ -1,7 +1,6 @@
 """armstrace tracing export ID [-o FILE] | import FILE | advance ID ACTION [--answer …] | overdue | stats"""
 
 import dataclasses
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -78,9 +77,5 @@ class Command(BaseCommand):
             _("Nothing overdue.")
 
     def do_stats(self, user, options):
-        from armstrace.diversion.deadlines import response_stats
-
-        pairs = TracingRequest.objects.visible_to(user).filter(direction="outgoing", sent_on__isnull=False) \
-            .values_list("counterpart_id", "sent_on", "answered_on")
-        stats = response_stats(pairs, dt.date.today(), deadline_days=services.response_days(False))
+        stats = services.response_times(TracingRequest.objects.visible_to(user))
         return json.dumps({k: dataclasses.asdict(v) for k, v in stats.items()}, default=str, indent=1)
