@@ -107,3 +107,11 @@ def test_projection_changes_are_not_amendments(history, registrar, add_event):
     assert history.status == "issued"
     assert LedgerEntry.objects.count() == before + 1  # the event only; status is derived
     assert ledger.verify().ok
+
+
+def test_sharing_is_recorded_but_is_not_a_state(history, registrar, registrar_b):
+    from armstrace.core.views import share_record
+
+    share_record(history, registrar_b.organisation, registrar, "trace")
+    assert ledger.history(history).last().action == "share"
+    assert ledger.verify().ok

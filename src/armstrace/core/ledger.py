@@ -27,6 +27,7 @@ from .context import current_actor
 from .models.ledger import LedgerEntry, LedgerHead
 
 GENESIS = "0" * 64
+STATE_ACTIONS = frozenset({"create", "change", "import"})  # entries whose `after` is the record's state
 
 
 def jsonable(value: Any) -> Any:
@@ -185,7 +186,7 @@ def verify(progress: Callable[[int], None] | None = None) -> VerifyResult:
                                 f"entry {e.seq} does not follow entry {e.seq - 1} (removed or reordered)")
         if _digest(_hashed_fields(e)) != e.hash:
             return VerifyResult(False, checked, 0, prev, e.seq, f"entry {e.seq} was modified")
-        if e.after is not None:
+        if e.after is not None and e.action in STATE_ACTIONS:
             last_state[(e.model, e.object_id)] = _digest(e.after)
         prev, expected_seq = e.hash, expected_seq + 1
         checked += 1

@@ -21,6 +21,7 @@ from armstrace.core.context import acting
 from armstrace.core.importing import bulk_write
 from armstrace.core.models import Country, Organisation, Role, User
 from armstrace.core.registration import REGISTRY
+from armstrace.core.services import save_record
 from armstrace.registry import lifecycle
 from armstrace.registry.models import (
     AmmunitionLot,
@@ -219,6 +220,7 @@ def generate(scale: int = 1, seed: int = 2370) -> DemoResult:
         _manpads(rng, orgs, by_name, scale, result, stores)
         _lots(rng, orgs, makers, scale, result, stores)
         _oversight(rng, orgs, result)
+        _illicit(rng, orgs, result)
     return result
 
 
@@ -354,3 +356,74 @@ def _oversight(rng: random.Random, orgs: dict, result: DemoResult) -> None:
                         owner_state=state, owner_org=owner) for site in sites[2::2]]
     bulk_write(REGISTRY["stocktakes"], counts, SYNTHETIC, run_after_import=False)
     result.counts["storage sites"] = len(sites)
+
+
+CONFUSE = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
+
+
+def _illicit(rng: random.Random, orgs: dict, result: DemoResult) -> None:
+    """Seizures that exercise matching, tracing, diversion analysis and 16.4.2 (all synthetic)."""
+    from armstrace.core.models import Country
+    from armstrace.core.views import share_record
+    from armstrace.illicit import services
+    from armstrace.illicit.models import SeizedItem, Seizure, SeizureParty
+
+    people = orgs["people"]
+    investigator, niger = people["investigator"], people["niger"]
+    convoy = save_record(Seizure(
+        reference="NER-2011-06-CONVOY", recovery="seized", date=dt.date(2011, 6, 12), place="Near Arlit",
+        latitude=Decimal("18.74"), longitude=Decimal("7.39"), legal_context="illicit_trafficking",
+        criminal_context="terrorism", origin_country_id="LBY", transit="NER", destination_country_id="MLI",
+        cash_usd=Decimal("90000"), summary=f"{SYNTHETIC}: a convoy of vehicles intercepted in the desert.",
+        sources="Modelled on S/2012/163 ¶48–49"), niger)
+    for values in ({"category": "explosive", "description": "Semtex plastic explosive", "mass_kg": Decimal(640),
+                    "quantity": Decimal(0)},
+                   {"category": "ied_component", "description": "Electric detonators", "quantity": Decimal(435)}):
+        save_record(SeizedItem(seizure=convoy, **values), niger)
+    for name, kind in (("Vehicle 1 (synthetic)", "vehicle"), ("Armed group X (synthetic)", "group")):
+        save_record(SeizureParty(seizure=convoy, kind=kind, name=name), niger)
+    share_record(convoy, orgs["people"]["panel"].organisation, niger, "Panel of Experts request (synthetic)")
+
+    missing = list(Weapon.objects.filter(owner_state=orgs["lby"], status__in=["lost", "stolen"]).order_by("pk")[:12])
+    maker = Manufacturer.objects.filter(name="Norinco").first()
+    model = WeaponModel.objects.filter(name="Type 56").first()
+    base = 5612300
+    places = [("Sabha market", 27.04, 14.43), ("Ubari checkpoint", 26.59, 12.78), ("Ghat road", 24.96, 10.17),
+              ("Kufra", 24.18, 23.28), ("Sirte", 31.21, 16.59), ("Ajdabiya", 30.76, 20.23)]
+    for i in range(12):
+        place, lat, lon = places[i % len(places)]
+        seizure = save_record(Seizure(
+            reference=f"LBY-2012-{i + 1:03d}", recovery=rng.choice(["seized", "seized", "found", "surrendered"]),
+            date=dt.date(2012, 2, 1) + dt.timedelta(days=17 * i), place=place, latitude=Decimal(str(lat)),
+            longitude=Decimal(str(lon)), legal_context="illicit_trafficking" if i % 3 else "illicit_possession",
+            criminal_context=rng.choice(["terrorism", "organised_crime", "armed_conflict", "unknown"]),
+            summary=SYNTHETIC), investigator)
+        save_record(SeizureParty(seizure=seizure, kind="person", name=f"Suspect {i + 1} (synthetic)",
+                                 role="driver"), investigator)
+        if i < len(missing):  # a weapon reported lost or stolen, its serial misread
+            weapon = missing[i]
+            item = save_record(SeizedItem(seizure=seizure, category="weapon", weapon_type=weapon.weapon_type,
+                                          manufacturer=weapon.manufacturer, model=weapon.model,
+                                          serial_as_read=weapon.serial_number.translate(CONFUSE)), investigator)
+            if i % 2 == 0:
+                services.confirm_match(item, weapon, investigator, "markings compared on site (synthetic)")
+        if maker and model:  # one crate's consecutive serials, split across seizures
+            save_record(SeizedItem(seizure=seizure, category="weapon", weapon_type="assault_rifle",
+                                   manufacturer=maker, model=model, serial_as_read=f"{base + 3 * i}"), investigator)
+        save_record(SeizedItem(seizure=seizure, category="ammunition", lot_number="71-88", headstamp="71 88",
+                               description="7.62×39 ball", quantity=Decimal(rng.randint(30, 400))), investigator)
+    first = SeizedItem.objects.filter(seizure__reference="LBY-2012-002", category="weapon").last()
+    if first:
+        for n, (country, steps) in enumerate((("CHN", ["send"]), ("BGR", ["send", "acknowledge"]),
+                                              ("RUS", ["send", "acknowledge", "answer"]))):
+            tr = services.draft_from_item(first, Country.objects.get(iso3=country), investigator,
+                                          reference=f"TR-DEMO-{n + 1}", illicit_character=SYNTHETIC,
+                                          intended_use="Criminal investigation and diversion analysis")
+            for step in steps:
+                services.advance(tr, step, investigator, on=dt.date(2012, 4, 1) + dt.timedelta(days=10 * n),
+                                 **({"point_of_diversion": "State stockpile, 2011 (synthetic)",
+                                     "last_legal_holder": "Ministry of Defence (synthetic)",
+                                     "how_established": "export records"} if step == "answer" else {}))
+    groups = services.run_analysis(investigator)
+    result.counts["seizures"] = Seizure.objects.count()
+    result.counts["diversion groups"] = len(groups)
