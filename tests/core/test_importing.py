@@ -151,3 +151,14 @@ def test_web_import_preview_then_import(registrar, catalogue):
     bad.name = "empty.csv"
     page = client.post("/r/weapons/import/", {"file": bad, "action": "import"}, follow=True)
     assert page.status_code == 200
+
+
+def test_web_per_row_error_report_download(registrar, catalogue):
+    client = login_client(registrar)
+    upload = io.BytesIO((HEADER + GOOD + "assault_rifle,Unknown Maker,AKM,7.62x39,X1,1985\n").encode())
+    upload.name = "rows.csv"
+    client.post("/r/weapons/import/", {"file": upload, "action": "import", "mode": "per_row"})
+    job = ImportJob.objects.get()
+    assert job.status == "partial" and job.rows_written == 2
+    report = client.get(f"/imports/{job.pk}/errors.csv").content.decode()
+    assert report.splitlines()[0] == "file,row,column,field,error" and "rows.csv,4,manufacturer" in report

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -218,12 +218,9 @@ def _finish(reg: Registration, result: ImportResult, user: Any, valid: list[mode
     status = (ImportJob.Status.PREVIEWED if result.dry_run else
               ImportJob.Status.DONE if result.ok else
               ImportJob.Status.PARTIAL if result.written else ImportJob.Status.REJECTED)
-    try:
-        result.job = ImportJob.objects.create(
-            target=reg.key, file_name=result.file_name[:255], user=user if user.pk else None,
-            owner_state=user.state_id or "", status=status, rows_total=result.total, rows_written=result.written,
-            errors=[e.__dict__ for e in result.errors[:1000]],
-        )
-    except ObjectDoesNotExist:  # pragma: no cover - user vanished mid-import
-        result.job = None
+    result.job = ImportJob.objects.create(
+        target=reg.key, file_name=result.file_name[:255], user=user if user.pk else None,
+        owner_state=user.state_id or "", status=status, rows_total=result.total, rows_written=result.written,
+        errors=[e.__dict__ for e in result.errors[:1000]],
+    )
     return result

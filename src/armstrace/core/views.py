@@ -199,15 +199,16 @@ class ImportRecords(RegisteredView):
 
 
 class ImportErrorReport(LoginRequiredMixin, View):
+    """The rows an import refused, as CSV (file, row, column, field, error)."""
+
     def get(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        from .importing import ImportResult, RowError
         from .models import ImportJob
 
         job = get_object_or_404(ImportJob, pk=job_id, user=request.user)
-        lines = ["file,row,column,field,error"] + [
-            ",".join(f'"{str(e.get(k, "")).replace(chr(34), chr(39))}"' for k in ("row", "column", "field", "message"))
-            for e in job.errors]
-        response = HttpResponse("\n".join(f'"{job.file_name}",' + line if i else line
-                                          for i, line in enumerate(lines)), content_type="text/csv")
+        result = ImportResult(job.file_name, job.rows_total, job.rows_written, False, True, {},
+                              errors=[RowError(**e) for e in job.errors])
+        response = HttpResponse(result.error_report_csv(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response
 
