@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 COLUMNS = ("source", "group", "seizure", "actor")
-WIDTH, ROW, MARGIN = 980, 34, 20
+WIDTH, ROW, MARGIN, LABEL_ROOM = 980, 34, 20, 230  # the last column keeps room for its labels
 
 
 @dataclass
@@ -34,7 +34,7 @@ def build(groups: list[Any], seizures: dict[int, Any], parties: dict[int, list[A
         return key
 
     for group in groups:
-        g = node(f"g{group.pk}", "group", f"{group.key} ({group.confidence:.0%})", group.get_absolute_url())
+        g = node(f"g{group.pk}", "group", f"{group.kinds} ({group.confidence:.0%})", group.get_absolute_url())
         for name in sorted(sources.get(group.pk, ())):
             edges.append((node(f"s:{name}", "source", name), g))
         for seizure_id in group.seizure_ids:
@@ -54,7 +54,7 @@ def build(groups: list[Any], seizures: dict[int, Any], parties: dict[int, list[A
         items = sorted(per_column[column], key=lambda n: n.label)
         offset = (height - ROW * len(items)) / 2
         for row, n in enumerate(items):
-            n.x = MARGIN + index * (WIDTH - 2 * MARGIN) / (len(COLUMNS) - 1)
+            n.x = MARGIN + index * (WIDTH - MARGIN - LABEL_ROOM) / (len(COLUMNS) - 1)
             n.y = offset + ROW * row + ROW / 2
     lines = [(nodes[a], nodes[b]) for a, b in edges]
     return {"nodes": list(nodes.values()), "edges": lines, "width": WIDTH, "height": height}

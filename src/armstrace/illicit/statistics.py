@@ -10,6 +10,8 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
+from armstrace.catalogue.models import WeaponType
+
 from .models import SeizedItem, Seizure
 
 
@@ -39,13 +41,17 @@ def tables(seizures: Any, items: Any) -> dict[str, Any]:
     for category, weapon_type, recovery, quantity in items.values_list("category", "weapon_type",
                                                                       "seizure__recovery", "quantity"):
         by_type[(category, weapon_type or "", recovery)] += float(quantity or 0)
+    labels = {**dict(SeizedItem.Category.choices), **dict(WeaponType.choices), **dict(Seizure.Recovery.choices),
+              **dict(Seizure.LegalContext.choices), **dict(Seizure.CriminalContext.choices)}
+    label = lambda code: str(labels.get(code, code))  # noqa: E731  (codes stay in the API's "code" fields)
+    legal = seizures.values("legal_context").annotate(n=Count("id")).order_by("legal_context")
+    criminal = seizures.values("criminal_context").annotate(n=Count("id")).order_by("criminal_context")
     return {
         "seizures_per_year": per_year,
-        "items_by_type": [{"category": c, "weapon_type": w, "recovery": r, "quantity": q}
-                          for (c, w, r), q in sorted(by_type.items())],
-        "by_legal_context": list(seizures.values("legal_context").annotate(n=Count("id")).order_by("legal_context")),
-        "by_criminal_context": list(seizures.values("criminal_context").annotate(n=Count("id"))
-                                    .order_by("criminal_context")),
+        "items_by_type": [{"category": c, "weapon_type": w, "recovery": r, "quantity": q, "labels": [
+            label(c), label(w) if w else "", label(r)]} for (c, w, r), q in sorted(by_type.items())],
+        "by_legal_context": [{**row, "label": label(row["legal_context"])} for row in legal],
+        "by_criminal_context": [{**row, "label": label(row["criminal_context"])} for row in criminal],
         "explosives_kg": float(items.filter(category="explosive").aggregate(kg=Sum("mass_kg"))["kg"] or 0),
     }
 
@@ -63,13 +69,12 @@ def questionnaire_xlsx(seizures: Any, items: Any) -> bytes:
     sheet = workbook.create_sheet(_("Items by type")[:31])
     sheet.append([_("Category"), _("Weapon type"), _("Seized, found or surrendered"), _("Quantity")])
     for row in data["items_by_type"]:
-        sheet.append([row["category"], row["weapon_type"], row["recovery"], row["quantity"]])
+        sheet.append([*row["labels"], row["quantity"]])
     for key, title in (("by_legal_context", _("Legal context")), ("by_criminal_context", _("Criminal context"))):
         sheet = workbook.create_sheet(title[:31])
         sheet.append([title, _("Seizures")])
-        field = key.replace("by_", "")
         for row in data[key]:
-            sheet.append([row[field], row["n"]])
+            sheet.append([row["label"], row["n"]])
     sheet = workbook.create_sheet("SDG 16.4.2")
     sheet.append([_("State"), _("Year"), _("Traced or established"), _("Seized, found or surrendered arms"),
                   _("Indicator"), _("Antiques excluded")])
