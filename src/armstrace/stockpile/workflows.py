@@ -183,7 +183,7 @@ def destruction_action(event: Destruction, data: Mapping[str, Any], user: Any) -
     before = [str(line.weapon or line.component or line.lot) for line in lines]
     with transaction.atomic():
         for line in lines:
-            field = "weapon" if line.weapon_id else "component" if line.component_id else "lot"
+            field = line.item_field
             from .services import location_of
 
             unit_id = location_of(field, getattr(line, f"{field}_id")) if field != "lot" else \

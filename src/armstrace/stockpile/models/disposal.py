@@ -7,20 +7,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from armstrace.core.models import OwnedModel
-from armstrace.registry.models import AmmunitionLot, ManpadsComponent, Weapon
 
+from .items import ItemReference
 from .sites import Site
 
 
-class DisposalDecision(OwnedModel):
+class DisposalDecision(ItemReference, OwnedModel):
     class Decision(models.TextChoices):
         KEEP = "keep", _("Keep")
         DESTROY = "destroy", _("Destroy")
 
-    weapon = models.ForeignKey(Weapon, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    component = models.ForeignKey(ManpadsComponent, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    lot = models.ForeignKey(AmmunitionLot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     reason = models.TextField(_("reason"))
 
@@ -28,13 +24,8 @@ class DisposalDecision(OwnedModel):
         verbose_name = _("keep-or-destroy decision")
         verbose_name_plural = _("keep-or-destroy decisions")
 
-    def clean(self) -> None:
-        super().clean()
-        if sum(x is not None for x in (self.weapon_id, self.component_id, self.lot_id)) != 1:
-            raise ValidationError(_("A decision concerns exactly one weapon, MANPADS component or lot."))
-
     def __str__(self) -> str:
-        return f"{self.get_decision_display()}: {self.weapon or self.component or self.lot}"
+        return f"{self.get_decision_display()}: {self.item}"
 
 
 class Destruction(OwnedModel):
@@ -76,12 +67,8 @@ class Destruction(OwnedModel):
         return self.certificate_number
 
 
-class DestructionLine(OwnedModel):
+class DestructionLine(ItemReference, OwnedModel):
     destruction = models.ForeignKey(Destruction, on_delete=models.PROTECT, related_name="lines")
-    weapon = models.ForeignKey(Weapon, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    component = models.ForeignKey(ManpadsComponent, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    lot = models.ForeignKey(AmmunitionLot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, default=Decimal(1))
 
     class Meta:
@@ -89,4 +76,4 @@ class DestructionLine(OwnedModel):
         verbose_name_plural = _("destruction lines")
 
     def __str__(self) -> str:
-        return f"{self.weapon or self.component or self.lot} × {self.quantity}"
+        return f"{self.item} × {self.quantity}"

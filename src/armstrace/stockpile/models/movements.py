@@ -7,14 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from armstrace.core.models import Organisation, OwnedModel
-from armstrace.registry.models import AmmunitionLot, ManpadsComponent, Weapon
 
+from .items import ItemReference
 from .sites import Site, StorageUnit
 
 
@@ -36,18 +35,12 @@ INCREASES = frozenset({"receipt", "transfer_in", "count_gain", "recovery"})
 WRITE_OFFS = frozenset({"loss", "theft", "count_loss"})
 
 
-class StockMovement(OwnedModel):
+class StockMovement(ItemReference, OwnedModel):
     kind = models.CharField(_("movement"), max_length=20, choices=MovementKind.choices)
     date = models.DateField(_("date"))
     storage_unit = models.ForeignKey(StorageUnit, verbose_name=_("storage unit"), on_delete=models.PROTECT,
                                      related_name="movements")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, editable=False, related_name="movements")
-    weapon = models.ForeignKey(Weapon, verbose_name=_("weapon"), on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="movements")
-    component = models.ForeignKey(ManpadsComponent, verbose_name=_("MANPADS component"), on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="movements")
-    lot = models.ForeignKey(AmmunitionLot, verbose_name=_("ammunition lot"), on_delete=models.PROTECT, null=True,
-                            blank=True, related_name="movements")
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, default=Decimal(1),
                                    validators=[MinValueValidator(Decimal("0.001"))])
     delta = models.DecimalField(max_digits=14, decimal_places=3, editable=False)
@@ -81,10 +74,6 @@ class StockMovement(OwnedModel):
             name="movement_has_one_item")]
 
     @property
-    def item(self):
-        return self.weapon or self.component or self.lot
-
-    @property
     def is_sensitive(self) -> bool:
         """Needs a second authorised person: any MANPADS movement, any write-off, any destruction."""
         return bool(self.component_id) or self.kind in WRITE_OFFS or self.kind == "destruction"
@@ -103,8 +92,6 @@ class StockMovement(OwnedModel):
         super().clean()
         from ..services import validate_movement
 
-        if sum(x is not None for x in (self.weapon_id, self.component_id, self.lot_id)) != 1:
-            raise ValidationError(_("A movement concerns exactly one weapon, MANPADS component or lot."))
         validate_movement(self)
 
     def __str__(self) -> str:

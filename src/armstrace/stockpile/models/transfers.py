@@ -7,8 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from armstrace.core.models import OwnedModel
-from armstrace.registry.models import AmmunitionLot, ManpadsComponent, Weapon
 
+from .items import ItemReference
 from .sites import Site, StorageUnit
 
 
@@ -40,22 +40,14 @@ class Transfer(OwnedModel):
         return self.reference
 
 
-class TransferLine(OwnedModel):
+class TransferLine(ItemReference, OwnedModel):
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="lines")
-    weapon = models.ForeignKey(Weapon, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    component = models.ForeignKey(ManpadsComponent, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    lot = models.ForeignKey(AmmunitionLot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     quantity_sent = models.DecimalField(_("sent"), max_digits=14, decimal_places=3, default=Decimal(1))
     quantity_received = models.DecimalField(_("received"), max_digits=14, decimal_places=3, null=True, blank=True)
 
     class Meta:
         verbose_name = _("transfer line")
         verbose_name_plural = _("transfer lines")
-
-    @property
-    def item(self):
-        return self.weapon or self.component or self.lot
 
     def __str__(self) -> str:
         return f"{self.item} × {self.quantity_sent}"

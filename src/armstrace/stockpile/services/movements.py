@@ -61,8 +61,8 @@ def validate_movement(m: Any) -> None:
         raise ValidationError({"storage_unit": _("A count is in progress here (%(count)s); movements are locked "
                                                  "until it is closed.") % {"count": lock}})
     serialised = m.weapon_id or m.component_id
-    field_name = "weapon" if m.weapon_id else "component" if m.component_id else "lot"
-    item_id = m.weapon_id or m.component_id or m.lot_id
+    field_name = m.item_field
+    item_id = getattr(m, f"{field_name}_id")
     if serialised and m.quantity != 1:
         raise ValidationError({"quantity": _("A serialised item moves one at a time.")})
     if m.kind == "reversal":
