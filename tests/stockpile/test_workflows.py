@@ -157,3 +157,19 @@ def test_pages_render(custodian, depot, counted_site, focal):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "Depot North" in client.get("/stockpile/").content.decode()
+
+
+def test_site_wide_count_of_lots_in_several_units(custodian, focal, depot, lot, receive):
+    site, units = depot
+    ball = lot(number="BALL-7", division="1.4", group="S", neq="0")
+    receive(custodian, units["B1"], lot=ball, quantity=Decimal(300))
+    receive(custodian, units["B2"], lot=ball, quantity=Decimal(200))
+    st = save_record(Stocktake(site=site), custodian)  # the whole site
+    stocktakes.start(st, custodian)
+    stocktakes.scan(st, "ball-7", custodian, quantity=Decimal(480), is_lot=True)
+    stocktakes.close(st, custodian)
+    assert st.status == Stocktake.Status.REVIEW
+    assert st.result["lots"] == [{"key": "BALL7", "expected": "500", "counted": "480", "difference": "-20"}]
+    stocktakes.approve(st, focal, "twenty rounds unaccounted for")
+    total = sum(holdings(site=site).lots.values())
+    assert total == Decimal(480) and ball.quantity == Decimal(480)

@@ -12,9 +12,12 @@ Structure (see docs/decisions/0004-marking-index.md for why):
 Search paths:
 
 * *full* readings (no wildcard): candidates from the pigeonhole pair index (<= 2 edits on the
-  confusion key), verified with rapidfuzz's OSA distance and ranked with the weighted distance of
-  :mod:`.distance`; when fewer than ``limit`` full matches exist and the reading has 3+
-  characters, records that *contain* the reading are added below them (partial reading);
+  confusion key; 1-edit stage first, 2-edit stage only when it can still change the top
+  ``limit``), a vectorised pre-filter on packed keys, rapidfuzz's OSA distance, then the weighted
+  distance of :mod:`.distance` (from rapidfuzz bounds when they pin it down, else the DP);
+  records that *contain* the reading are added below the full matches when fewer than ``limit``
+  full matches exist, and get reserved slots when the reading looks like a fragment (much shorter
+  than the serials of the index, or every full match 2+ edits away);
 * *wildcard* readings (``?`` one character, ``*`` any run): candidates from trigram postings of
   the legible fragments, or from the prefix/suffix orders, verified by a regular expression.
 
@@ -192,15 +195,17 @@ def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return a[keep]
 
 
-def _fast_diffs(query: str, record: str) -> list[Difference] | None:
-    """Differences of two digit-only strings from rapidfuzz's Levenshtein edit operations (same
-    costs as the weighted DP there: every edit is 1.0); None when the DP is needed (letters,
-    wildcards, or a transposition makes OSA shorter than Levenshtein)."""
-    if not (query.isdigit() and record.isdigit()):
-        return None
+def _fast_diffs(query: str, record: str, weighted: float) -> list[Difference] | None:
+    """Differences from rapidfuzz's Levenshtein edit operations when the weighted distance equals
+    the plain edit distance of the normalised strings (then every operation of that alignment
+    costs 1.0 in the weighted model: substitutions of unrelated characters, missing and extra
+    characters), and no swap is needed.  None when the weighted DP must explain the match."""
     if query == record:
         return []
-    if Levenshtein.distance(record, query) != OSA.distance(record, query):
+    if "?" in query or "*" in query:
+        return None
+    lev = Levenshtein.distance(record, query)
+    if lev != OSA.distance(record, query) or abs(lev - weighted) > 1e-9:
         return None
     out: list[Difference] = []
     for e in Levenshtein.editops(record, query):
@@ -604,10 +609,13 @@ class MarkingIndex:
         """Find records whose serial matches the reading ``serial``.
 
         ``?`` = one illegible character, ``*`` = any run of illegible characters; a reading of 3+
-        legible characters without wildcards also finds records that contain it (ranked below
-        full matches).  Up to 2 edits (substitution, missing/extra character, swap) are tolerated
-        for readings of 5+ characters, 1 for 4, 0 for shorter; optical confusions and script
-        differences are always tolerated.  Attributes only re-rank, never filter.
+        legible characters without wildcards also finds records that contain it (always ranked
+        below full matches; when the reading is :attr:`partial_shorter_by` characters shorter than
+        the median serial, or every full match is 2+ edits away, :attr:`partial_reserve` of the
+        ``limit`` slots are kept for such records).  Up to 2 edits (substitution, missing/extra
+        character, swap; a two-letter transliteration such as ZH = Ж counts as one letter) are
+        tolerated for readings of 5+ characters, 1 for 4, 0 for shorter; optical confusions and
+        script differences are always tolerated.  Attributes only re-rank, never filter.
 
         Results are sorted by score (best first), ties by record id.  Results tied with the
         ``limit``-th score are all returned (up to :attr:`max_results`), because for short or
@@ -812,10 +820,15 @@ class MarkingIndex:
             return
         kth = q.heap[0] if len(q.heap) >= q.full_limit and not self._exhaustive else float("-inf")
         top = 10 * TIER_FULL + 5 + self._max_bonus(q) + 1e-9
-        lb_normal = 2 - 0.7 * min(2, cq)
+        # cheapest 2 key edits: transliteration pairs 0.7 below 1.0 each (reading's letters),
+        # letters between digits and two-letter transliterations 0.5 per key edit (the reading's
+        # for every record, the record's only for the "cheap" records)
+        tq = min(2, cq - cq_struct)
+        lb_normal = 2 - 0.7 * tq - 0.5 * min(2 - tq, cq_struct)
+        lb_cheap = 2 - 0.7 * tq - 0.5 * (2 - tq)
         if kth <= top - lb_normal:
             names = ("pair_keys", "pair_rows")
-        elif kth <= top - 0.6:
+        elif kth <= top - lb_cheap:
             names = ("cpair_keys", "cpair_rows")
         else:
             return
@@ -1224,7 +1237,7 @@ class MarkingIndex:
             parts.append(f"partial reading: {q.norm} found at positions {pos + 1}-{pos + len(q.norm)} of {norm}")
         else:
             if diffs is None:
-                diffs = _fast_diffs(q.norm, norm)
+                diffs = _fast_diffs(q.norm, norm, d)
             if diffs is None:
                 _, diffs = align(q.norm, norm)
             if tier == TIER_EXACT:

@@ -66,6 +66,10 @@ class StockMovement(ItemReference, OwnedModel):
             models.Index(fields=["weapon", "date"]),
             models.Index(fields=["component", "date"]),
             models.Index(fields=["lot", "site"]),
+            # The national MANPADS picture reads only component movements: without this, SQLite walks
+            # every movement of every site (benchmarks/stockpile.py: 8.5 s → see docs/benchmarks.md).
+            models.Index(fields=["site", "storage_unit", "component", "delta"], name="movement_manpads_site",
+                         condition=models.Q(component__isnull=False)),
         ]
         constraints = [models.CheckConstraint(
             condition=(models.Q(weapon__isnull=False, component__isnull=True, lot__isnull=True)

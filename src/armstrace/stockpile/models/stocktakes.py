@@ -56,13 +56,23 @@ class CountEntry(OwnedModel):
     serial = models.CharField(_("serial or lot number as read"), max_length=100)
     quantity = models.DecimalField(_("quantity (lots)"), max_digits=14, decimal_places=3, default=Decimal(1))
     is_lot = models.BooleanField(_("lot"), default=False)
+    key = models.CharField(max_length=100, editable=False, default="")  # normalised reading, for duplicates
     counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, editable=False,
                                    related_name="+")
+
+    ledger_exclude = ("key",)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("count entry")
         verbose_name_plural = _("count entries")
+        indexes = [models.Index(fields=["stocktake", "is_lot", "key"])]
+
+    def prepare(self) -> None:
+        super().prepare()
+        from armstrace.registry.serials import normalised_serial
+
+        self.key = normalised_serial(self.serial)
 
     def __str__(self) -> str:
         return self.serial

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from armstrace.core.models import Role, User
+from armstrace.core.ledger import jsonable
 from armstrace.core.services import amend, save_record
 from armstrace.registry.models import AmmunitionLot, ManpadsComponent, Weapon
 from armstrace.registry.serials import normalised_serial
@@ -37,14 +38,16 @@ def _expected(st: Stocktake) -> dict[str, Any]:
     for kind, model, items in models:
         for item_id, serial in model._base_manager.filter(pk__in=list(items)).values_list("pk", "serial_number"):
             serials[normalised_serial(serial)] = [kind, item_id, serial, items[item_id]]
-    lots = {}
+    lots: dict[str, list[Any]] = {}
     if not st.manpads_only:
         numbers = dict(AmmunitionLot._base_manager.filter(pk__in=[lot for lot, _u in held.lots])
                        .values_list("pk", "lot_number"))
-        for (lot_id, unit_id), quantity in held.lots.items():
-            key = f"{normalised_serial(numbers[lot_id])}@{unit_id}" if st.storage_unit is None else \
-                normalised_serial(numbers[lot_id])
-            lots[key] = [lot_id, unit_id, str(quantity)]
+        # Counters read lot numbers, not storage units: a lot held in several units of the site is
+        # expected once, with its total; an adjustment goes to the unit holding most of it.
+        for (lot_id, unit_id), quantity in sorted(held.lots.items(), key=lambda kv: kv[1]):
+            key = normalised_serial(numbers[lot_id])
+            total = Decimal(lots[key][2]) + quantity if key in lots else quantity
+            lots[key] = [lot_id, unit_id, str(total)]
     return {"serials": serials, "lots": lots}
 
 
@@ -64,13 +67,12 @@ def scan(st: Stocktake, reading: str, user: Any, *, quantity: Decimal = Decimal(
         raise ValidationError(_("This count is not open for counting."))
     if not reading.strip():
         raise ValidationError({"serial": _("Type or scan a serial number.")})
-    key = normalised_serial(reading)
-    earlier = [e for e in st.entries.filter(is_lot=is_lot) if normalised_serial(e.serial) == key]
+    earlier = st.entries.filter(is_lot=is_lot, key=normalised_serial(reading)).count()
     entry = CountEntry(stocktake=st, serial=reading.strip(), quantity=quantity, is_lot=is_lot, counted_by=user)
     save_record(entry, user)
     if earlier and not is_lot:
         return _("“%(serial)s” was already scanned (%(n)d time(s)); counted once.") % {"serial": reading,
-                                                                                    "n": len(earlier)}
+                                                                                    "n": earlier}
     return ""
 
 
@@ -79,14 +81,12 @@ def close(st: Stocktake, user: Any) -> Stocktake:
     if st.status != Stocktake.Status.COUNTING:
         raise ValidationError(_("Only a count in progress can be closed."))
     expected = st.expected["serials"]
-    entries = list(st.entries.all())
-    scans = [Scan(raw=e.serial, key=normalised_serial(e.serial), by=str(e.counted_by_id))
-             for e in entries if not e.is_lot]
+    entries = st.entries.values_list("serial", "key", "counted_by", "is_lot", "quantity")
+    scans = [Scan(raw=raw, key=key, by=str(by)) for raw, key, by, is_lot, _q in entries if not is_lot]
     counted_lots: dict[str, Decimal] = {}
-    for e in entries:
-        if e.is_lot:
-            counted_lots[normalised_serial(e.serial)] = counted_lots.get(normalised_serial(e.serial), Decimal(0)) \
-                + e.quantity
+    for _raw, key, _by, is_lot, quantity in entries:
+        if is_lot:
+            counted_lots[key] = counted_lots.get(key, Decimal(0)) + quantity
     expected_lots = {k: Decimal(v[2]) for k, v in st.expected["lots"].items()}
     result = reconcile({k: i for i, k in enumerate(expected)}, scans, expected_lots, counted_lots)
     keys = list(expected)
@@ -96,8 +96,8 @@ def close(st: Stocktake, user: Any) -> Stocktake:
         "missing": [expected[keys[i]] for i in result.missing],
         "unexpected": [{"key": u.key, "raw": u.raw} for u in result.unexpected],
         "duplicates": {k: n for k, n in result.duplicate_scans.items()},
-        "lots": [{"key": line.lot_key, "expected": str(line.expected), "counted": str(line.counted),
-                  "difference": str(line.difference)} for line in result.lots if line.difference],
+        "lots": [{"key": line.lot_key, "expected": jsonable(line.expected), "counted": jsonable(line.counted),
+                  "difference": jsonable(line.difference)} for line in result.lots if line.difference],
         "discrepancy_rate": result.discrepancy_rate,
         "investigation": result.needs_investigation(rate, items),
         "closed_by": user.pk,
