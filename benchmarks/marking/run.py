@@ -53,12 +53,17 @@ def log(*a: object) -> None:
 
 def evaluate(name: str, queries: Sequence[S.Query], fn: Callable[[S.Query], list[int]]) -> dict[str, Any]:
     lat: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
     hit: dict[str, list[bool]] = defaultdict(list)
     size: dict[str, list[int]] = defaultdict(list)
     for q in queries:
+        c = time.thread_time()
         t = time.perf_counter()
         ids = fn(q)
         lat[q.klass].append((time.perf_counter() - t) * 1000)
+        # CPU time of this thread: less sensitive to other work on the machine (for pg_trgm it
+        # excludes the server's work, so it is not comparable there)
+        cpu[q.klass].append((time.thread_time() - c) * 1000)
         hit[q.klass].append(q.target in ids)
         size[q.klass].append(len(ids))
     out: dict[str, Any] = {}
@@ -68,6 +73,8 @@ def evaluate(name: str, queries: Sequence[S.Query], fn: Callable[[S.Query], list
             "n": len(a),
             "p50": float(np.percentile(a, 50)),
             "p95": float(np.percentile(a, 95)),
+            "cpu_p50": float(np.percentile(cpu[k], 50)),
+            "cpu_p95": float(np.percentile(cpu[k], 95)),
             "recall": float(np.mean(hit[k])),
             "results": float(np.mean(size[k])),
         }

@@ -399,3 +399,47 @@ def test_loads_format_1_index(index: MarkingIndex, tmp_path: Path) -> None:
     loaded = MarkingIndex.load(tmp_path / "ix")
     for q in ("AK12O345", "1985 LT 1234", "369257", "7H3"):
         assert [m.record_id for m in loaded.search(q)] == [m.record_id for m in index.search(q)]
+
+
+def test_fast_explanations_agree_with_the_weighted_alignment() -> None:
+    import random
+
+    from armstrace.marking.distance import align
+    from armstrace.marking.index import _fast_diffs
+
+    rng = random.Random(3)
+    checked = 0
+    for _ in range(3000):
+        r = "".join(rng.choice("0123456789AKTWXOS") for _ in range(rng.randrange(5, 10)))
+        q = list(r)
+        for _ in range(rng.randrange(1, 3)):
+            p = rng.randrange(len(q))
+            op = rng.randrange(3)
+            if op == 0:
+                q[p] = rng.choice("0123456789AKTWX")
+            elif op == 1:
+                del q[p]
+            else:
+                q.insert(p, rng.choice("0123456789AKTWX"))
+        qs = "".join(q)
+        d, diffs = align(qs, r)
+        fast = _fast_diffs(qs, r, d)
+        if fast is None:
+            continue
+        checked += 1
+        assert len(fast) == round(d) and all(x.kind in ("substitution", "missing", "extra") for x in fast)
+        # the differences turn the registered serial into the reading (and cost d in total)
+        out, j = [], 0
+        for x in fast:
+            out.append(r[j : x.position])
+            j = x.position
+            if x.kind == "extra":
+                out.append(x.read)
+            elif x.kind == "missing":
+                j += 1
+            else:
+                out.append(x.read)
+                j += 1
+        out.append(r[j:])
+        assert "".join(out) == qs
+    assert checked > 500

@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from armstrace.core.models import Role, User
 from armstrace.core.ledger import jsonable
+from armstrace.core.models import Role, User
 from armstrace.core.services import amend, save_record
 from armstrace.registry.models import AmmunitionLot, ManpadsComponent, Weapon
 from armstrace.registry.serials import normalised_serial
