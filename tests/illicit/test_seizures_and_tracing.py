@@ -159,3 +159,15 @@ def test_api_candidates_and_trace_actions(investigator, registrar, make_weapon, 
                                   intended_use="y")
     assert api.post(f"/api/illicit/tracing/{tr.pk}/send/").json()["status"] == "sent"
     assert api.post(f"/api/illicit/tracing/{tr.pk}/send/").status_code == 400
+
+
+def test_reminders_until_the_due_date(investigator, seizure, seized):
+    from armstrace.core.models import Country
+
+    tr = services.draft_from_item(seized(seizure(), "R-1"), Country.objects.get(iso3="EGY"), investigator,
+                                  illicit_character="x", intended_use="y")
+    services.advance(tr, "send", investigator, on=dt.date(2012, 7, 1))
+    coming = services.reminders(tr, today=dt.date(2012, 7, 10))
+    assert coming and coming[-1] == tr.due_on and all(d >= dt.date(2012, 7, 10) for d in coming)
+    services.advance(tr, "answer", investigator, text="no record")
+    assert services.reminders(tr) == []

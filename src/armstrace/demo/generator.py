@@ -388,13 +388,15 @@ def _illicit(rng: random.Random, orgs: dict, result: DemoResult) -> None:
     maker = Manufacturer.objects.filter(name="Norinco").first()
     model = WeaponModel.objects.filter(name="Type 56").first()
     base = 5612300
-    places = [("Sabha market", 27.04, 14.43), ("Ubari checkpoint", 26.59, 12.78), ("Ghat road", 24.96, 10.17),
-              ("Kufra", 24.18, 23.28), ("Sirte", 31.21, 16.59), ("Ajdabiya", 30.76, 20.23)]
+    places = [("Sabha market", 27.04, 14.43, "Fezzan"), ("Ubari checkpoint", 26.59, 12.78, "Fezzan"),
+              ("Ghat road", 24.96, 10.17, "Fezzan"), ("Kufra", 24.18, 23.28, "Cyrenaica"),
+              ("Sirte", 31.21, 16.59, "Tripolitania"), ("Ajdabiya", 30.76, 20.23, "Cyrenaica")]
     for i in range(12):
-        place, lat, lon = places[i % len(places)]
+        place, lat, lon, region = places[i % len(places)]
         seizure = save_record(Seizure(
             reference=f"LBY-2012-{i + 1:03d}", recovery=rng.choice(["seized", "seized", "found", "surrendered"]),
-            date=dt.date(2012, 2, 1) + dt.timedelta(days=17 * i), place=place, latitude=Decimal(str(lat)),
+            date=dt.date(2012, 2, 1) + dt.timedelta(days=17 * i), place=place, region=region,
+            latitude=Decimal(str(lat)),
             longitude=Decimal(str(lon)), legal_context="illicit_trafficking" if i % 3 else "illicit_possession",
             criminal_context=rng.choice(["terrorism", "organised_crime", "armed_conflict", "unknown"]),
             summary=SYNTHETIC), investigator)

@@ -44,6 +44,7 @@ class Seizure(OwnedModel):
     recovery = models.CharField(_("seized, found or surrendered"), max_length=12, choices=Recovery.choices)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
+    region = models.CharField(_("region"), max_length=100, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
                                    validators=LATITUDE)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,

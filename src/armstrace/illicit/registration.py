@@ -14,11 +14,12 @@ COUNTRY = Lookup(("iso3", "iso2", "name_en"))
 
 register(Registration(
     Seizure, "seizures",
-    fields=["reference", "recovery", "date", "place", "latitude", "longitude", "seizing_agency", "legal_context",
+    fields=["reference", "recovery", "date", "place", "region", "latitude", "longitude", "seizing_agency", "legal_context",
             "criminal_context", "border_crossing", "origin_country", "transit", "destination_country", "cash_usd",
             "sources", "summary"],
     list_columns=["reference", "date", "recovery", "place", "legal_context", "criminal_context"],
-    filter_fields=["recovery", "legal_context", "criminal_context", "origin_country", "destination_country"],
+    filter_fields=["recovery", "region", "legal_context", "criminal_context", "origin_country",
+                   "destination_country"],
     search_fields=["reference", "place", "summary", "border_crossing"], write_roles=INVESTIGATORS, menu="illicit",
     children=[("items", "seized-items"), ("parties", "seizure-parties")],
     lookups={"seizing_agency": Lookup(("name",), scoped=True), "origin_country": COUNTRY,

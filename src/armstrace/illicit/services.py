@@ -152,6 +152,16 @@ def advance(tr: TracingRequest, action: str, user: Any, *, on: dt.date | None = 
     return tr
 
 
+def reminders(tr: TracingRequest, today: dt.date | None = None) -> list[dt.date]:
+    """The coming reminder dates of a request still waiting for its answer (weekly, then the due date)."""
+    from armstrace.diversion.deadlines import reminder_dates
+
+    if tr.status not in ("sent", "acknowledged") or not (tr.sent_on and tr.due_on):
+        return []
+    today = today or dt.date.today()
+    return [d for d in reminder_dates(tr.sent_on, tr.due_on) if d >= today]
+
+
 def overdue(queryset: Any, today: dt.date | None = None) -> Any:
     today = today or dt.date.today()
     return queryset.filter(status__in=["sent", "acknowledged"], due_on__lt=today)

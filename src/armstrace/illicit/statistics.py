@@ -52,6 +52,7 @@ def tables(seizures: Any, items: Any) -> dict[str, Any]:
             label(c), label(w) if w else "", label(r)]} for (c, w, r), q in sorted(by_type.items())],
         "by_legal_context": [{**row, "label": label(row["legal_context"])} for row in legal],
         "by_criminal_context": [{**row, "label": label(row["criminal_context"])} for row in criminal],
+        "by_region": list(seizures.values("region").annotate(n=Count("id")).order_by("region")),
         "explosives_kg": float(items.filter(category="explosive").aggregate(kg=Sum("mass_kg"))["kg"] or 0),
     }
 
@@ -75,6 +76,10 @@ def questionnaire_xlsx(seizures: Any, items: Any) -> bytes:
         sheet.append([title, _("Seizures")])
         for row in data[key]:
             sheet.append([row["label"], row["n"]])
+    sheet = workbook.create_sheet(_("Region")[:31])
+    sheet.append([_("Region"), _("Seizures")])
+    for row in data["by_region"]:
+        sheet.append([row["region"] or "—", row["n"]])
     sheet = workbook.create_sheet("SDG 16.4.2")
     sheet.append([_("State"), _("Year"), _("Traced or established"), _("Seized, found or surrendered arms"),
                   _("Indicator"), _("Antiques excluded")])

@@ -83,7 +83,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
             _errors(request, exc)
         return redirect("tracing-progress", pk=tr.pk)
     actions = [a for a, (allowed, _t) in services.TRANSITIONS.items() if tr.status in allowed]
-    return render(request, "illicit/progress.html", {"tr": tr, "actions": actions})
+    return render(request, "illicit/progress.html", {"tr": tr, "actions": actions,
+                                                      "reminders": services.reminders(tr)})
 
 
 @login_required
