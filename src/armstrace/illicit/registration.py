@@ -15,8 +15,8 @@ COUNTRY = Lookup(("iso3", "iso2", "name_en"))
 register(Registration(
     Seizure, "seizures",
     fields=["reference", "recovery", "date", "place", "region", "latitude", "longitude", "seizing_agency",
-            "legal_context", "criminal_context", "border_crossing", "origin_country", "transit", "destination_country", "cash_usd",
-            "sources", "summary"],
+            "legal_context", "criminal_context", "border_crossing", "origin_country", "transit",
+            "destination_country", "cash_usd", "sources", "summary"],
     list_columns=["reference", "date", "recovery", "place", "legal_context", "criminal_context"],
     filter_fields=["recovery", "region", "legal_context", "criminal_context", "origin_country",
                    "destination_country"],
