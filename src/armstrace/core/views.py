@@ -52,19 +52,22 @@ class RegisteredView(LoginRequiredMixin, View):
                 "can_write": can_write(self.request.user, self.reg.write_roles), **extra}
 
 
-def without_large_fields(reg: Registration, queryset: Any) -> Any:
-    """Lists never need JSON snapshots (a count's expected list can be megabytes): defer them."""
-    from django.db.models import JSONField
+def for_listing(reg: Registration, queryset: Any) -> Any:
+    """What a list needs in one query: related records of its columns joined, large JSON deferred
+    (a count's expected list can be megabytes)."""
+    from django.db.models import ForeignKey, JSONField
 
-    large = [f.name for f in reg.model._meta.concrete_fields
-             if isinstance(f, JSONField) and f.name not in reg.list_columns]
+    fields = reg.model._meta.concrete_fields
+    large = [f.name for f in fields if isinstance(f, JSONField) and f.name not in reg.list_columns]
+    related = [f.name for f in fields if isinstance(f, ForeignKey) and f.name in reg.list_columns]
+    queryset = queryset.select_related(*related) if related else queryset
     return queryset.defer(*large) if large else queryset
 
 
 class ListRecords(RegisteredView):
     def get(self, request: HttpRequest, key: str) -> HttpResponse:
         fs, qs = self.filtered()
-        qs = without_large_fields(self.reg, qs)
+        qs = for_listing(self.reg, qs)
         table = factories.table_class(key)(qs)
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
         query = request.GET.copy()
@@ -90,7 +93,7 @@ class RecordDetail(RegisteredView):
         children = []
         for _related_name, child_key in self.reg.children:
             child_reg = REGISTRY[child_key]
-            child_qs = without_large_fields(child_reg, child_reg.model.objects.visible_to(request.user).filter(
+            child_qs = for_listing(child_reg, child_reg.model.objects.visible_to(request.user).filter(
                 **{child_reg.parent_field: obj}))
             table = factories.table_class(child_key)(list(child_qs.order_by(child_reg.default_ordering)[:200]))
             children.append({"reg": child_reg, "table": table,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -69,4 +70,7 @@ def run(request: Request) -> Response:
 @api_view(["GET"])
 def stats(request: Request) -> Response:
     seizures, items = statistics.scoped(request.user)
-    return Response({"sdg_16_4_2": statistics.sdg_16_4_2(items), **statistics.tables(seizures, items)})
+    drill = reverse("illicit-drill")
+    rows = [{**row, "items": {part: f"{drill}?state={row['state']}&year={row['year']}&part={part}"
+                              for part in ("numerator", "denominator")}} for row in statistics.sdg_16_4_2(items)]
+    return Response({"sdg_16_4_2": rows, **statistics.tables(seizures, items)})

@@ -226,35 +226,44 @@ def item_facts(queryset: Any) -> list[Any]:
     rows = queryset.values_list(
         "pk", "seizure_id", "category", "manufacturer__name", "manufacturer_as_read", "model__name",
         "serial_as_read", "lot_number", "headstamp", "import_country_id", "import_year",
-        "matched_weapon__holder_org__name", "matched_component__holder_org__name", "seizure__date")
+        "matched_weapon__holder_org__name", "matched_component__holder_org__name")
     kinds = {"weapon": "weapon", "manpads": "manpads", "ammunition": "ammunition", "explosive": "explosive"}
     return [SeizedItemFacts(item_id=r[0], seizure_id=r[1], kind=kinds.get(r[2], "other"),
                             manufacturer=r[3] or r[4] or None, model=r[5], serial=r[6] or None, lot=r[7] or None,
                             headstamp=r[8] or None, import_country=r[9], import_year=r[10],
-                            source_site=r[11] or r[12], date=r[13]) for r in rows.iterator(chunk_size=20_000)]
+                            source_site=r[11] or r[12]) for r in rows.iterator(chunk_size=20_000)]
 
 
 def run_analysis(user: Any, *, window: int = 50) -> list[DiversionGroup]:
-    """Group the State's seized items by probable common source; keep earlier analyst decisions."""
+    """Group the State's seized items by probable common source; keep earlier analyst decisions.
+
+    New groups are written in bulk with one ledger append (thousands of groups per run); a group
+    whose evidence changed is amended; a group the analyst decided on keeps its decision.
+    """
+    from armstrace.core.importing import bulk_write
+    from armstrace.core.registration import REGISTRY
     from armstrace.diversion import link
 
-    groups = link(item_facts(SeizedItem.objects.writable_by(user)), window=window)
+    groups = link(item_facts(SeizedItem.objects.writable_by(user).exclude(
+        serial_as_read="", lot_number="", headstamp="", import_country__isnull=True,
+        matched_weapon__isnull=True, matched_component__isnull=True)), window=window)
     existing = {g.key: g for g in DiversionGroup.objects.writable_by(user)}
-    kept = []
+    kept, new = [], []
     with transaction.atomic():
         for group in groups:
-            key = str(group.group_id)
             values = {"item_ids": sorted(group.item_ids), "seizure_ids": sorted(group.seizure_ids),
                       "evidence": [{"a": e.a, "b": e.b, "kind": e.kind, "detail": e.detail,
                                     "confidence": round(e.confidence, 3)} for e in group.evidence[:200]],
                       "kinds": ", ".join(sorted(group.kinds)), "confidence": round(group.confidence, 3)}
-            record = existing.get(key)
+            record = existing.get(str(group.group_id))
             if record is None:
-                kept.append(save_record(DiversionGroup(key=key, **values), user))
-            else:
-                if any(getattr(record, k) != v for k, v in values.items()):
-                    amend(record, user, _("analysis re-run"), **values)
-                kept.append(record)
+                new.append(DiversionGroup(key=str(group.group_id), owner_state_id=user.state_id,
+                                          owner_org_id=user.organisation_id, **values))
+                continue
+            if any(getattr(record, k) != v for k, v in values.items()):
+                amend(record, user, _("analysis re-run"), **values)
+            kept.append(record)
+        kept += bulk_write(REGISTRY["diversion-groups"], new, _("diversion analysis"), user, run_after_import=False)
     return kept
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
@@ -14,33 +13,47 @@ from armstrace.catalogue.models import WeaponType
 
 from .models import SeizedItem, Seizure
 
+ARMS = ("weapon", "manpads")
+
+
+def _indicator_filters() -> tuple[Q, Q, Q]:
+    """(counted arm, antique, established): the rules of armstrace.diversion.sdg as database filters."""
+    from armstrace.diversion.sdg import ANTIQUE_BEFORE
+
+    arm = Q(category__in=ARMS)
+    antique = Q(year_of_manufacture__lt=ANTIQUE_BEFORE)  # an unknown year is not an antique
+    return arm & ~antique, arm & antique, Q(diversion_established=True)
+
 
 def sdg_16_4_2(items: Any) -> list[dict[str, Any]]:
-    """Indicator rows per State and year, with the item ids behind each number."""
-    from armstrace.diversion.sdg import ArmRecord, indicator
+    """Indicator per State and year, counted by the database (one grouped query, no item loop).
 
-    records = [ArmRecord(item_id=pk, seizure_id=seizure, state=state, year=date.year, recovery=recovery,
-                         is_arm=category in ("weapon", "manpads"), year_of_manufacture=yom,
-                         diversion_established=established)
-               for pk, seizure, state, date, recovery, category, yom, established in items.values_list(
-                   "pk", "seizure_id", "owner_state_id", "seizure__date", "seizure__recovery", "category",
-                   "year_of_manufacture", "diversion_established").iterator(chunk_size=20_000)]
-    rows = []
-    for (state, year), value in sorted(indicator(records).items()):
-        rows.append({"state": state, "year": year, "numerator": value.numerator, "denominator": value.denominator,
-                     "value": value.value, "excluded_antiques": value.excluded_antiques,
-                     "numerator_ids": sorted(value.item_ids_numerator),
-                     "denominator_ids": sorted(value.item_ids_denominator)})
-    return rows
+    The same rules as the pure `armstrace.diversion.sdg.indicator` (tests compare the two); the items
+    behind a number are loaded only when someone drills down (`drill_down`).
+    """
+    counted, antique, established = _indicator_filters()
+    rows = (items.annotate(year=ExtractYear("seizure__date")).values("owner_state_id", "year")
+            .annotate(denominator=Count("id", filter=counted), numerator=Count("id", filter=counted & established),
+                      excluded_antiques=Count("id", filter=antique))
+            .order_by("owner_state_id", "year"))
+    return [{"state": r["owner_state_id"], "year": r["year"], "numerator": r["numerator"],
+             "denominator": r["denominator"], "excluded_antiques": r["excluded_antiques"],
+             "value": r["numerator"] / r["denominator"] if r["denominator"] else None} for r in rows]
+
+
+def drill_down(items: Any, state: str, year: int, part: str) -> Any:
+    """The items counted in the numerator or the denominator of one figure."""
+    counted, _antique, established = _indicator_filters()
+    chosen = items.filter(counted, owner_state_id=state, seizure__date__year=year)
+    return chosen.filter(established) if part == "numerator" else chosen
 
 
 def tables(seizures: Any, items: Any) -> dict[str, Any]:
     """Counts over time, by type, by legal and criminal context, as the questionnaire asks."""
     per_year = list(seizures.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by("year"))
-    by_type = Counter()
-    for category, weapon_type, recovery, quantity in items.values_list("category", "weapon_type",
-                                                                      "seizure__recovery", "quantity"):
-        by_type[(category, weapon_type or "", recovery)] += float(quantity or 0)
+    by_type = {(r["category"], r["weapon_type"] or "", r["seizure__recovery"]): float(r["q"] or 0)
+               for r in items.values("category", "weapon_type", "seizure__recovery").annotate(q=Sum("quantity"))
+               .order_by()}
     labels = {**dict(SeizedItem.Category.choices), **dict(WeaponType.choices), **dict(Seizure.Recovery.choices),
               **dict(Seizure.LegalContext.choices), **dict(Seizure.CriminalContext.choices)}
     label = lambda code: str(labels.get(code, code))  # noqa: E731  (codes stay in the API's "code" fields)

@@ -183,11 +183,13 @@ def stats(request: HttpRequest) -> HttpResponse:
 @login_required
 def drill(request: HttpRequest) -> HttpResponse:
     """The items behind one number of the indicator."""
-    seizures, items = statistics.scoped(request.user)
-    row = next((r for r in statistics.sdg_16_4_2(items) if r["state"] == request.GET.get("state")
-                and str(r["year"]) == request.GET.get("year")), None)
-    if row is None:
-        raise Http404(_("No such figure."))
-    part = "numerator_ids" if request.GET.get("part") == "numerator" else "denominator_ids"
-    return render(request, "illicit/drill.html", {"row": row, "part": part,
-                                                   "items": items.filter(pk__in=row[part]).select_related("seizure")})
+    _seizures, items = statistics.scoped(request.user)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError as exc:
+        raise Http404(_("No such figure.")) from exc
+    state = request.GET.get("state", "")
+    part = "numerator" if request.GET.get("part") == "numerator" else "denominator"
+    chosen = statistics.drill_down(items, state, year, part).select_related("seizure", "model")
+    return render(request, "illicit/drill.html", {"row": {"state": state, "year": year}, "part": part,
+                                                   "items": chosen[:5000], "total": chosen.count()})
