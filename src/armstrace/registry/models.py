@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from armstrace.catalogue.models import Calibre, Manufacturer, WeaponModel, WeaponType
@@ -140,24 +140,28 @@ class Weapon(SerialisedItem):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        flag_duplicates(Weapon, [self])
+        if flag_duplicates(Weapon, self.owner_state_id, [self.serial_normalised]):
+            self.possible_duplicate = type(self)._base_manager.get(pk=self.pk).possible_duplicate
 
 
-def flag_duplicates(model, items) -> int:
-    """Flag every item whose serial is already present for the same maker and model.
+def flag_duplicates(model, state: str, serials: list[str] | None = None) -> int:
+    """Flag every record whose serial is already present for the same maker and model in the State.
 
-    A duplicate is flagged, never merged: two makers can use the same serial, and a real
-    duplicate entry is for a registrar to resolve by amendment.
+    A duplicate is flagged, never merged: two makers can use the same serial, and a real duplicate
+    entry is for a registrar to resolve by amendment. One grouped query; `serials` narrows it to the
+    keys just written.
     """
+    records = model._base_manager.filter(owner_state_id=state)
+    if serials is not None:
+        records = records.filter(serial_normalised__in=serials)
+    groups = (records.values("manufacturer_id", "model_id", "serial_normalised").annotate(n=Count("id"))
+              .filter(n__gt=1).order_by())
     flagged = 0
-    for item in items:
-        same = model._base_manager.filter(
-            owner_state_id=item.owner_state_id, serial_normalised=item.serial_normalised,
-            manufacturer_id=item.manufacturer_id, model_id=item.model_id,
-        )
-        if same.count() > 1:
-            flagged += same.filter(possible_duplicate=False).update(possible_duplicate=True)
-            item.possible_duplicate = True
+    for g in groups.iterator():
+        flagged += model._base_manager.filter(
+            owner_state_id=state, manufacturer_id=g["manufacturer_id"], model_id=g["model_id"],
+            serial_normalised=g["serial_normalised"], possible_duplicate=False,
+        ).update(possible_duplicate=True)
     return flagged
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from armstrace.catalogue.calibres import calibre_key
@@ -22,6 +21,7 @@ from .models import (
     Status,
     Weapon,
     WeaponEvent,
+    flag_duplicates,
 )
 
 COUNTRY = Lookup(("iso3", "iso2", "name_en"))
@@ -54,21 +54,7 @@ def register_imported_items(items: list[Any], user: Any) -> None:
     for start in range(0, len(ids), 900):
         model._base_manager.filter(pk__in=ids[start:start + 900], status=Status.UNKNOWN).update(status=Status.IN_STOCK)
     if hasattr(model, "possible_duplicate"):
-        flag_duplicate_groups(model, items[0].owner_state_id)
-
-
-def flag_duplicate_groups(model: Any, state: str) -> int:
-    """Set-based duplicate flagging: every (maker, model, serial) group of more than one record."""
-    groups = (model._base_manager.filter(owner_state_id=state)
-              .values("manufacturer_id", "model_id", "serial_normalised")
-              .annotate(n=Count("id")).filter(n__gt=1))
-    flagged = 0
-    for g in groups.iterator():
-        flagged += model._base_manager.filter(
-            owner_state_id=state, manufacturer_id=g["manufacturer_id"], model_id=g["model_id"],
-            serial_normalised=g["serial_normalised"], possible_duplicate=False,
-        ).update(possible_duplicate=True)
-    return flagged
+        flag_duplicates(model, items[0].owner_state_id)
 
 
 register(Registration(
