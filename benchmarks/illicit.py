@@ -383,12 +383,26 @@ def load(args: argparse.Namespace, out: dict) -> dict:
                        {"explosive": "TNT blocks", "ied_component": "detonators"}.get(cat, "magazines"),
                        "none", None, False, "")
 
+    def fill_derived():
+        """SeizedItem.year/recovery are the seizure's (the app sets them on save); raw inserts need them too."""
+        with connection.cursor() as cur:
+            if pg:
+                cur.execute("UPDATE illicit_seizeditem i SET year = EXTRACT(YEAR FROM s.date), "
+                            "recovery = s.recovery FROM illicit_seizure s WHERE s.id = i.seizure_id")
+            else:
+                cur.execute("UPDATE illicit_seizeditem SET "
+                            "year = (SELECT CAST(strftime('%Y', s.date) AS INTEGER) FROM illicit_seizure s "
+                            "WHERE s.id = illicit_seizeditem.seizure_id), "
+                            "recovery = (SELECT s.recovery FROM illicit_seizure s "
+                            "WHERE s.id = illicit_seizeditem.seizure_id)")
+
     counts = {}
     start = time.perf_counter()
     with transaction.atomic():
         counts["weapons"] = timed("register weapons (raw insert)", lambda: bulk_rows(Weapon, weapon_rows(), wcols))
         counts["seizures"] = timed("seizures (raw insert)", lambda: bulk_rows(Seizure, seizure_rows(), scols))
         counts["items"] = timed("seized items (raw insert)", lambda: bulk_rows(SeizedItem, item_rows(), icols))
+        timed("items' seizure year and kind (set-based UPDATE, as the app keeps them)", fill_derived)
     out["load"]["raw inserts + commit"] = time.perf_counter() - start
 
     def analyze():
@@ -690,7 +704,8 @@ def machine() -> str:
                   .split()[1]) / 2**20
     except (OSError, StopIteration):
         mem = 0
-    return f"{cores} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return (f"{cores} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
 
 
 FINDINGS = """\
@@ -866,7 +881,8 @@ def report(results: list[dict], args: argparse.Namespace) -> None:
     row("largest group / median size", lambda r: f"{r['groups']['largest']:,} / {r['groups']['median_size']}")
     row("groups by evidence kind", lambda r: ", ".join(f"{k} {v:,}" for k, v in
                                                         sorted(r["groups"]["by_evidence_kind"].items())))
-    row("first run: ledger entries written", lambda r: f"{r['measure']['analysis_first_run']['ledger_entries_written']:,}")
+    row("first run: ledger entries written",
+        lambda r: f"{r['measure']['analysis_first_run']['ledger_entries_written']:,}")
     row("first run: write groups ≈ total − read − link",
         lambda r: fmt_s(r["measure"]["analysis_first_run"]["write_groups_estimate"]))
     row("re-run: write step ≈ total − read − link",

@@ -93,3 +93,18 @@ def test_database_counts_agree_with_the_pure_indicator(investigator, seizure, se
         row = database[key]
         assert (row["numerator"], row["denominator"], row["excluded_antiques"], row["value"]) == (
             value.numerator, value.denominator, value.excluded_antiques, value.value)
+
+
+def test_items_follow_their_seizure_for_statistics(investigator, seizure, seized):
+    from armstrace.core.services import save_record
+
+    s = seizure("MOVE-1", dt.date(2011, 5, 1))
+    item = seized(s, "M-1")
+    assert (SeizedItem.objects.get(pk=item.pk).year, SeizedItem.objects.get(pk=item.pk).recovery) == (2011, "seized")
+    s.date, s.recovery = dt.date(2013, 1, 2), "found"
+    save_record(s, investigator, reason="date corrected from the report")
+    assert (SeizedItem.objects.get(pk=item.pk).year, SeizedItem.objects.get(pk=item.pk).recovery) == (2013, "found")
+    assert {r["year"] for r in sdg_16_4_2(SeizedItem.objects.all())} == {2013}
+    from armstrace.core import ledger
+
+    assert ledger.verify().ok
