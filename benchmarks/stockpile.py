@@ -162,7 +162,8 @@ def bulk_rows(model, rows, given: list[str], chunk: int = 20_000) -> int:
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                             f"(SELECT max(id) FROM \"{table}\"))")
         return n
-    sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) VALUES ({", ".join("%s" for _ in cols)})'
+    columns = ", ".join(f'"{c}"' for c in cols)
+    sql = f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("%s" for _ in cols)})'
     batch = []
     with connection.cursor() as cur:
         for row in rows:
@@ -384,7 +385,6 @@ def measure(args: argparse.Namespace, out: dict, ctx: dict) -> None:
 
     from armstrace.core.models import User
     from armstrace.core.services import save_record
-    from armstrace.registry.serials import normalised_serial
     from armstrace.stockpile.models import CountEntry, Site, StockMovement, Stocktake
     from armstrace.stockpile.services import balance, holdings
     from armstrace.stockpile.services import stocktakes as stocktake_service
@@ -552,7 +552,7 @@ def measure(args: argparse.Namespace, out: dict, ctx: dict) -> None:
         if name == "dashboard_page":
             m[name]["target"] = TARGETS["dashboard_page"]
             if args.profile:
-                _profile("GET /stockpile/", lambda: client.get(url), out, args)
+                _profile("GET /stockpile/", lambda page=url: client.get(page), out, args)
         log(name)
     reset_queries()
 
@@ -641,7 +641,8 @@ def machine() -> str:
                   .split()[1]) / 2**20
     except (OSError, StopIteration):
         mem = 0
-    return f"{cores} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return (f"{cores} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
 
 
 FINDINGS = """\
