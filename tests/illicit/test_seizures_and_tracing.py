@@ -171,3 +171,10 @@ def test_reminders_until_the_due_date(investigator, seizure, seized):
     assert coming and coming[-1] == tr.due_on and all(d >= dt.date(2012, 7, 10) for d in coming)
     services.advance(tr, "answer", investigator, text="no record")
     assert services.reminders(tr) == []
+
+
+def test_seizure_map_page(investigator, seizure):
+    s = seizure()
+    page = login_client(investigator).get(f"/illicit/seizures/{s.pk}/map/").content.decode()
+    assert "seizure-map" in page and "18.7" in page
+    assert "On the map" in login_client(investigator).get(f"/r/seizures/{s.pk}/").content.decode()

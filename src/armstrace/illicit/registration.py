@@ -21,7 +21,7 @@ register(Registration(
     filter_fields=["recovery", "region", "legal_context", "criminal_context", "origin_country",
                    "destination_country"],
     search_fields=["reference", "place", "summary", "border_crossing"], write_roles=INVESTIGATORS, menu="illicit",
-    children=[("items", "seized-items"), ("parties", "seizure-parties")],
+    children=[("items", "seized-items"), ("parties", "seizure-parties")], actions=[(_("On the map"), "seizure-map")],
     lookups={"seizing_agency": Lookup(("name",), scoped=True), "origin_country": COUNTRY,
              "destination_country": COUNTRY},
     default_ordering="-date",

@@ -3,6 +3,7 @@ from django.urls import path
 from . import api, views
 
 urlpatterns = [
+    path("seizures/<int:pk>/map/", views.seizure_map, name="seizure-map"),
     path("items/<int:pk>/match/", views.match, name="seized-item-match"),
     path("items/<int:pk>/trace/", views.trace, name="seized-item-trace"),
     path("tracing/<int:pk>/", views.progress, name="tracing-progress"),

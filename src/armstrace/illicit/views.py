@@ -158,6 +158,23 @@ def diversion(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def seizure_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a seizure happened, and flows from the stockpiles its matched weapons were held at."""
+    seizure = get_object_or_404(Seizure.objects.visible_to(request.user), pk=pk)
+    points, lines = [], []
+    if seizure.latitude is not None:
+        points.append({"lat": float(seizure.latitude), "lon": float(seizure.longitude), "label": str(seizure),
+                       "kind": "seizure", "flagged": True})
+        for item in seizure.items.filter(matched_weapon__holder_org__site__isnull=False).select_related(
+                "matched_weapon__holder_org__site"):
+            site = item.matched_weapon.holder_org.site
+            lines.append({"from": [float(site.latitude), float(site.longitude)],
+                          "to": [float(seizure.latitude), float(seizure.longitude)], "label": f"{site} → {item}"})
+    return render(request, "illicit/seizure_map.html", {"seizure": seizure,
+                                                         "map_data": {"points": points, "lines": lines}})
+
+
+@login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(DiversionGroup.objects.writable_by(request.user), pk=pk)
