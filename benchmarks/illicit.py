@@ -43,6 +43,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _harness import fmt_s, start_child, summary, verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks-illicit.md"
 TARGETS = {"analysis": 60.0, "match_page": 0.500, "stats_page": 1.0, "stats_api": 1.0}
@@ -67,50 +69,13 @@ SERIAL_SPACE = 100_000_000  # 8 digits: random serials of one model rarely fall 
 # statistics and formatting
 # --------------------------------------------------------------------------------------------
 
-def summary(samples: list[float]) -> dict[str, float]:
-    s = sorted(samples)
-    p95 = s[min(len(s) - 1, max(0, int(round(0.95 * len(s) + 0.5)) - 1))]  # nearest rank
-    return {"n": len(s), "min": s[0], "median": statistics.median(s), "p95": p95, "max": s[-1]}
-
-
-def fmt_s(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
-    return f"{seconds:.2f} s"
-
-
-def verdict(value: float, target: float) -> str:
-    if value <= target:
-        return f"met ({value / target:.0%} of target)"
-    return f"**missed** by {fmt_s(value - target)} ({value / target:.1f}× target)"
-
-
 # --------------------------------------------------------------------------------------------
 # child: one engine, one fresh database
 # --------------------------------------------------------------------------------------------
 
 def child(args: argparse.Namespace) -> None:
-    work = Path(tempfile.mkdtemp(prefix="armstrace-illicitbench-"))
-    os.environ["ARMSTRACE_VAR_DIR"] = str(work)
-    os.environ["ARMSTRACE_DATABASE_URL"] = args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "armstrace.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    work, out = start_child(args, "armstrace-illicitbench-")
     from django.db import connection
-
-    if "testserver" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS.append("testserver")
-    out: dict = {"engine": connection.vendor, "args": vars(args), "load": {}, "measure": {}, "notes": []}
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    out["load"]["migrate"] = time.perf_counter() - t0
-    with connection.cursor() as cur:
-        cur.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
-        out["engine_version"] = cur.fetchone()[0]
-    print(f"[{connection.vendor}] migrated in {out['load']['migrate']:.1f} s", flush=True)
 
     ctx = load(args, out)
     measure(args, out, ctx)

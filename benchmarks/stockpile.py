@@ -45,6 +45,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from _harness import fmt_s, start_child, summary, verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks-stockpile.md"
 CANDIDATE_INDEX = ("CREATE INDEX bench_movement_manpads ON stockpile_stockmovement "
@@ -63,50 +65,13 @@ ISSUES = (dt.date(2014, 1, 1), dt.date(2026, 10, 31))
 # statistics and formatting
 # --------------------------------------------------------------------------------------------
 
-def summary(samples: list[float]) -> dict[str, float]:
-    s = sorted(samples)
-    p95 = s[min(len(s) - 1, max(0, int(round(0.95 * len(s) + 0.5)) - 1))]  # nearest rank
-    return {"n": len(s), "min": s[0], "median": statistics.median(s), "p95": p95, "max": s[-1]}
-
-
-def fmt_s(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
-    return f"{seconds:.2f} s"
-
-
-def verdict(value: float, target: float) -> str:
-    if value <= target:
-        return f"met ({value / target:.0%} of target)"
-    return f"**missed** by {fmt_s(value - target)} ({value / target:.1f}× target)"
-
-
 # --------------------------------------------------------------------------------------------
 # child: one engine, one fresh database
 # --------------------------------------------------------------------------------------------
 
 def child(args: argparse.Namespace) -> None:
-    work = Path(tempfile.mkdtemp(prefix="armstrace-stockbench-"))
-    os.environ["ARMSTRACE_VAR_DIR"] = str(work)
-    os.environ["ARMSTRACE_DATABASE_URL"] = args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "armstrace.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    work, out = start_child(args, "armstrace-stockbench-")
     from django.db import connection
-
-    if "testserver" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS.append("testserver")
-    out: dict = {"engine": connection.vendor, "args": vars(args), "load": {}, "measure": {}, "notes": []}
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    out["load"]["migrate"] = time.perf_counter() - t0
-    with connection.cursor() as cur:
-        cur.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
-        out["engine_version"] = cur.fetchone()[0]
-    print(f"[{connection.vendor}] migrated in {out['load']['migrate']:.1f} s", flush=True)
 
     ctx = load(args, out)
     measure(args, out, ctx)
