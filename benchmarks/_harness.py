@@ -1,10 +1,12 @@
 """What the application-level benchmarks share: nearest-rank summaries, formatting against a target,
-and bootstrapping Django on a fresh database in a child process (one engine per process)."""
+bootstrapping Django on a fresh database in a child process (one engine per process), set-based loading
+(executemany on SQLite, COPY on PostgreSQL) and the machine description."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import statistics
 import tempfile
 import time
@@ -56,3 +58,81 @@ def start_child(args: argparse.Namespace, prefix: str) -> tuple[Path, dict[str, 
         out["engine_version"] = cur.fetchone()[0]
     print(f"[{connection.vendor}] migrated in {out['load']['migrate']:.1f} s", flush=True)
     return work, out
+
+
+def _template(model, connection, given: set[str]) -> tuple[list[str], dict[str, object]]:
+    """Column names of a model, and a value for every column not given per row.
+
+    Refuses to run if a NOT NULL column has neither a per-row value nor a default, so a new
+    column in a migration is noticed instead of silently breaking the load.
+    """
+    cols, const = [], {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key and f.column not in given:
+            continue
+        cols.append(f.column)
+        if f.column in given:
+            continue
+        value = f.get_default()
+        if value is None and not f.null:
+            raise SystemExit(f"{model._meta.label}.{f.column} is NOT NULL and the benchmark gives it no value")
+        const[f.column] = f.get_db_prep_save(value, connection) if value is not None else None
+    return cols, const
+
+
+def bulk_rows(model, rows, given: list[str], chunk: int = 20_000) -> int:
+    """Insert an iterable of per-row tuples (columns `given`): executemany on SQLite, COPY on PostgreSQL."""
+    from django.db import connection
+
+    cols, const = _template(model, connection, set(given))
+    pos = {c: i for i, c in enumerate(given)}
+    order = [(pos[c], None) if c in pos else (None, const[c]) for c in cols]
+    table = model._meta.db_table
+    n = 0
+
+    def full(row):
+        return tuple(row[i] if i is not None else v for i, v in order)
+
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            raw = cur.cursor if hasattr(cur, "cursor") else cur
+            with raw.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as cp:
+                for row in rows:
+                    cp.write_row(full(row))
+                    n += 1
+            if "id" in given:
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                            f"(SELECT max(id) FROM \"{table}\"))")
+        return n
+    sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("%s" for _ in cols)})'
+    batch = []
+    with connection.cursor() as cur:
+        for row in rows:
+            batch.append(full(row))
+            if len(batch) >= chunk:
+                cur.executemany(sql, batch)
+                n += len(batch)
+                batch = []
+        if batch:
+            cur.executemany(sql, batch)
+            n += len(batch)
+    return n
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    try:
+        mem = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal"))
+                  .split()[1]) / 2**20
+    except (OSError, StopIteration):
+        mem = 0
+    return (f"{cores} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def pg_admin(admin_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)

@@ -32,8 +32,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import random
 import resource
 import shutil
@@ -45,7 +43,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from _harness import fmt_s, start_child, summary, verdict
+from _harness import bulk_rows, fmt_s, machine, pg_admin, start_child, summary, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks-stockpile.md"
@@ -82,66 +80,6 @@ def child(args: argparse.Namespace) -> None:
 
 
 # ---- loading --------------------------------------------------------------------------------
-
-def _template(model, connection, given: set[str]) -> tuple[list[str], dict[str, object]]:
-    """Column names of a model, and a value for every column not given per row.
-
-    Refuses to run if a NOT NULL column has neither a per-row value nor a default, so a new
-    column in a migration is noticed instead of silently breaking the load.
-    """
-    cols, const = [], {}
-    for f in model._meta.concrete_fields:
-        if f.primary_key and f.column not in given:
-            continue
-        cols.append(f.column)
-        if f.column in given:
-            continue
-        value = f.get_default()
-        if value is None and not f.null:
-            raise SystemExit(f"{model._meta.label}.{f.column} is NOT NULL and the benchmark gives it no value")
-        const[f.column] = f.get_db_prep_save(value, connection) if value is not None else None
-    return cols, const
-
-
-def bulk_rows(model, rows, given: list[str], chunk: int = 20_000) -> int:
-    """Insert an iterable of per-row tuples (columns `given`): executemany on SQLite, COPY on PostgreSQL."""
-    from django.db import connection
-
-    cols, const = _template(model, connection, set(given))
-    pos = {c: i for i, c in enumerate(given)}
-    order = [(pos[c], None) if c in pos else (None, const[c]) for c in cols]
-    table = model._meta.db_table
-    n = 0
-
-    def full(row):
-        return tuple(row[i] if i is not None else v for i, v in order)
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            raw = cur.cursor if hasattr(cur, "cursor") else cur
-            with raw.copy(f'COPY "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)}) FROM STDIN') as cp:
-                for row in rows:
-                    cp.write_row(full(row))
-                    n += 1
-            if "id" in given:
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                            f"(SELECT max(id) FROM \"{table}\"))")
-        return n
-    columns = ", ".join(f'"{c}"' for c in cols)
-    sql = f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("%s" for _ in cols)})'
-    batch = []
-    with connection.cursor() as cur:
-        for row in rows:
-            batch.append(full(row))
-            if len(batch) >= chunk:
-                cur.executemany(sql, batch)
-                n += len(batch)
-                batch = []
-        if batch:
-            cur.executemany(sql, batch)
-            n += len(batch)
-    return n
-
 
 def load(args: argparse.Namespace, out: dict) -> dict:
     from django.db import connection, transaction
@@ -569,13 +507,6 @@ def run_engine(args: argparse.Namespace, engine: str, url: str) -> dict:
     return result
 
 
-def pg_admin(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def parent(args: argparse.Namespace) -> None:
     results = []
     if args.database_url:
@@ -597,17 +528,6 @@ def parent(args: argparse.Namespace) -> None:
     Path(args.save_json).write_text(json.dumps(results, indent=1, default=str))
     print(f"results saved to {args.save_json}")
     report(results, args)
-
-
-def machine() -> str:
-    cores = os.cpu_count()
-    try:
-        mem = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal"))
-                  .split()[1]) / 2**20
-    except (OSError, StopIteration):
-        mem = 0
-    return (f"{cores} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
 
 
 FINDINGS = """\

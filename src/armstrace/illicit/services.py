@@ -79,7 +79,6 @@ def notify_owner(item: SeizedItem, record: Any, was: str, user: Any) -> Notifica
     notification = Notification(recipient_id=record.owner_org_id, seized_item=item, message=message,
                                 owner_state_id=record.owner_state_id, owner_org_id=record.owner_org_id,
                                 **({"weapon": record} if isinstance(record, Weapon) else {"component": record}))
-    notification.prepare()
     notification.save()
     return notification
 
