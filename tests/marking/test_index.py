@@ -387,14 +387,18 @@ def test_staged_search_equals_exhaustive_search() -> None:
         assert a == b, s
 
 
-def test_loads_format_1_index(index: MarkingIndex, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "fmt, missing",
+    [(1, ("cheap", "cpair_keys", "cpair_rows", "kpack", "pair_kp", "cpair_kp")), (2, ("pair_kp", "cpair_kp"))],
+)
+def test_loads_older_index_formats(index: MarkingIndex, tmp_path: Path, fmt: int, missing: tuple[str, ...]) -> None:
     import json
 
     index.save(tmp_path / "ix")
-    for name in ("cheap", "cpair_keys", "cpair_rows"):
+    for name in missing:
         (tmp_path / "ix" / f"{name}.npy").unlink()
     meta = json.loads((tmp_path / "ix" / "meta.json").read_text())
-    meta["format"] = 1
+    meta["format"] = fmt
     (tmp_path / "ix" / "meta.json").write_text(json.dumps(meta))
     loaded = MarkingIndex.load(tmp_path / "ix")
     for q in ("AK12O345", "1985 LT 1234", "369257", "7H3"):

@@ -21,9 +21,10 @@ two-letter transliteration        1.0     one Cyrillic letter (Ж = ZH, Ц = TS,
   read as one character
 ================================  ======  ===============================================
 
-The dynamic programme is small (serials are 4-20 characters) and only runs on the few candidates
-that survived the index filter, so plain Python is fast enough and keeps the traceback that
-explains the match.
+The dynamic programme is small (serials are 4-20 characters) but runs on every candidate that
+survived the index filter (hundreds for a dense numeric serial in ten million records), so it is
+compiled (:mod:`._compiled`, numba); the traceback that explains a match is read from its back
+pointers here.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from .normalise import CONFUSION_CLASSES, TRANSLITERATION_DIGRAPHS, TRANSLITERATION_PAIRS, confusion_key
+import numpy as np
+import numpy.typing as npt
 
-__all__ = ["COSTS", "Difference", "align", "weighted_distance"]
+from . import _compiled as C
+from .normalise import CONFUSION_CLASSES, TRANSLITERATION_PAIRS, confusion_key
+
+__all__ = ["COSTS", "Difference", "align", "weighted_distance", "weighted_distances"]
 
 COSTS: Final[dict[str, float]] = {
     "confusion": 0.2,
@@ -50,7 +55,6 @@ COSTS: Final[dict[str, float]] = {
 }
 
 _CLASS_OF: Final[dict[str, str]] = {m: rep for rep, members in CONFUSION_CLASSES.items() for m in members}
-_INF: Final = float("inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,123 +119,33 @@ def _embedded(s: str, i: int) -> bool:
     return 0 < i < len(s) - 1 and s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
 
 
-class _SubRow(dict[str, float]):
-    """Substitution costs of one query character against any record character (memoised)."""
-
-    __slots__ = ("q",)
-
-    def __init__(self, q: str) -> None:
-        super().__init__()
-        self.q = q
-
-    def __missing__(self, r: str) -> float:
-        c = _sub_cost(self.q, r)[0]
-        self[r] = c
-        return c
+_COST_VECTOR: Final = np.array([COSTS[name] for name in C.COST_ORDER], dtype=np.float64)
 
 
-_SUB_ROWS: dict[str, _SubRow] = {}
+def _table(query: str, record: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8]]:
+    """The DP table and back pointers (compiled: :func:`._compiled.weighted_table`).  Back
+    pointers: 1 diagonal, 2 up = extra query character or empty star, 3 left = missing record
+    character or star consuming it, 4 transposition, 5 record digraph missing, 6 record digraph
+    read as one character, 7 extra digraph in the query, 8 one record character read as a
+    digraph."""
+    return C.weighted_table(  # type: ignore[no-any-return]
+        C.as_codepoints(query),
+        C.as_codepoints(record),
+        _COST_VECTOR,
+        C.CONFUSION_CLASS,
+        C.TRANSLIT,
+        C.DIGRAPH,
+    )
 
 
-def _sub_row(q: str) -> _SubRow:
-    row = _SUB_ROWS.get(q)
-    if row is None:
-        row = _SubRow(q)
-        if len(_SUB_ROWS) < 10_000:
-            _SUB_ROWS[q] = row
-    return row
-
-
-def _digraph_ends(s: str) -> list[bool]:
-    """out[j] is True when s[j-2:j] is a two-letter transliteration (ZH, TS, CH ...)."""
-    out = [False] * (len(s) + 1)
-    for j in range(2, len(s) + 1):
-        if s[j - 2 : j] in TRANSLITERATION_DIGRAPHS:
-            out[j] = True
-    return out
-
-
-def _table(query: str, record: str) -> tuple[list[list[float]], list[list[int]]]:
-    """Fill the DP table (and back pointers: 1 diagonal, 2 up = extra query character or empty
-    star, 3 left = missing record character or star consuming it, 4 transposition, 5 record
-    digraph missing, 6 record digraph read as one character, 7 extra digraph in the query,
-    8 one record character read as a digraph)."""
-    n, m = len(query), len(record)
-    qk, rk = confusion_key(query), confusion_key(record)
-    c_emb, c_miss, c_extra = COSTS["embedded_letter"], COSTS["missing"], COSTS["extra"]
-    c_star, c_star_char, c_swap = COSTS["star"], COSTS["star_char"], COSTS["transposition"]
-    c_dig = COSTS["digraph"]
-    miss = [c_emb if _embedded(record, j) else c_miss for j in range(m)]
-    rdig = _digraph_ends(record)
-    qdig = _digraph_ends(query)
-    any_dig = any(rdig) or any(qdig)
-    inf = _INF
-    first = [0.0] * (m + 1)
-    bfirst = [0] + [3] * m
-    for j in range(1, m + 1):
-        first[j] = first[j - 1] + miss[j - 1]
-        if rdig[j] and first[j - 2] + c_dig < first[j]:
-            first[j], bfirst[j] = first[j - 2] + c_dig, 5
-    d = [first]
-    b = [bfirst]
-    for i in range(1, n + 1):
-        qi = query[i - 1]
-        prev = d[i - 1]
-        row = [inf] * (m + 1)
-        brow = [0] * (m + 1)
-        if qi == "*":
-            v = prev[0] + c_star
-            row[0], brow[0] = v, 2
-            for j in range(1, m + 1):
-                up = prev[j] + c_star
-                left = v + c_star_char
-                if up <= left:
-                    v, brow[j] = up, 2
-                else:
-                    v, brow[j] = left, 3
-                row[j] = v
-        else:
-            extra = c_emb if _embedded(query, i - 1) else c_extra
-            row[0], brow[0] = prev[0] + extra, 2
-            pp = d[i - 2] if i > 1 else None
-            if qdig[i] and pp is not None and pp[0] + c_dig < row[0]:
-                row[0], brow[0] = pp[0] + c_dig, 7
-            subs = list(map(_sub_row(qi).__getitem__, record))
-            swap_ok = i > 1 and qi != "?" and query[i - 2] not in "?*"
-            qki, qkp = qk[i - 1], qk[i - 2] if i > 1 else ""
-            dig_q = any_dig and qdig[i] and pp is not None and query[i - 2] not in "?*"
-            for j in range(1, m + 1):
-                best, bp = prev[j - 1] + subs[j - 1], 1
-                v = prev[j] + extra
-                if v < best:
-                    best, bp = v, 2
-                v = row[j - 1] + miss[j - 1]
-                if v < best:
-                    best, bp = v, 3
-                if swap_ok and j > 1 and pp is not None and qki == rk[j - 2] and qkp == rk[j - 1] and qki != rk[j - 1]:
-                    v = pp[j - 2] + c_swap
-                    if v < best:
-                        best, bp = v, 4
-                if any_dig:
-                    if rdig[j] and qi != "?":
-                        v = row[j - 2] + c_dig
-                        if v < best:
-                            best, bp = v, 5
-                        v = prev[j - 2] + c_dig
-                        if v < best:
-                            best, bp = v, 6
-                    if dig_q and pp is not None:
-                        v = pp[j] + c_dig
-                        if v < best:
-                            best, bp = v, 7
-                        v = pp[j - 1] + c_dig
-                        if v < best:
-                            best, bp = v, 8
-                row[j] = best
-                brow[j] = bp
-        d.append(row)
-        b.append(brow)
-    return d, b
+def weighted_distances(
+    query: str, buf: npt.NDArray[np.int32], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Weighted distance of ``query`` to each serial ``buf[starts[i]:ends[i]]`` (code points), in
+    one compiled call: how the index scores a batch of candidates."""
+    return C.weighted_many(  # type: ignore[no-any-return]
+        C.as_codepoints(query), buf, starts, ends, _COST_VECTOR, C.CONFUSION_CLASS, C.TRANSLIT, C.DIGRAPH
+    )
 
 
 def weighted_distance(query: str, record: str) -> float:
@@ -246,7 +160,7 @@ def weighted_distance(query: str, record: str) -> float:
         # Same confusion key: only confusions differ, no DP needed (the common, hot case).
         return sum(COSTS["confusion"] for a, c in zip(query, record, strict=True) if a != c)
     d, _ = _table(query, record)
-    return d[len(query)][len(record)]
+    return float(d[len(query), len(record)])
 
 
 def align(query: str, record: str) -> tuple[float, list[Difference]]:
@@ -259,7 +173,8 @@ def align(query: str, record: str) -> tuple[float, list[Difference]]:
     ):
         fast = [Difference("confusion", j, r, q) for j, (q, r) in enumerate(zip(query, record, strict=True)) if q != r]
         return COSTS["confusion"] * len(fast), fast
-    d, b = _table(query, record)
+    table, pointers = _table(query, record)
+    b = pointers.tolist()
     i, j = len(query), len(record)
     diffs: list[Difference] = []
     star_run: list[int] = []
@@ -306,4 +221,4 @@ def align(query: str, record: str) -> tuple[float, list[Difference]]:
         else:  # pragma: no cover - defensive, the table always reaches (0, 0)
             break
     diffs.reverse()
-    return d[len(query)][len(record)], diffs
+    return float(table[len(query), len(record)]), diffs

@@ -44,7 +44,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from . import _arrays as A
-from .distance import COSTS, Difference, align
+from . import _compiled as C
+from .distance import COSTS, Difference, align, weighted_distances
 from .normalise import (
     TRANSLITERATION_DIGRAPHS,
     TRANSLITERATION_PAIRS,
@@ -59,8 +60,16 @@ __all__ = ["ATTRIBUTE_WEIGHTS", "MarkingIndex", "Match"]
 
 Store = dict[str, npt.NDArray[Any]]
 
-FORMAT_VERSION: Final = 2
-_CHEAP_ARRAYS: Final = ("cheap", "cpair_keys", "cpair_rows", "kpack")
+FORMAT_VERSION: Final = 3
+#: arrays that older formats lack; derived on load (:func:`._arrays.complete_structures`)
+_DERIVED_SINCE: Final[dict[str, int]] = {
+    "cheap": 2,
+    "cpair_keys": 2,
+    "cpair_rows": 2,
+    "kpack": 2,
+    "pair_kp": 3,
+    "cpair_kp": 3,
+}
 FIELDS: Final[tuple[str, ...]] = ("manufacturer", "model", "calibre", "country")
 
 #: (bonus when the query and the record agree, penalty when both are known and differ).  Small on
@@ -72,6 +81,9 @@ ATTRIBUTE_WEIGHTS: Final[dict[str, tuple[float, float]]] = {
     "calibre": (0.05, 0.02),
     "country": (0.05, 0.02),
 }
+_PAIR_ARRAYS: Final = ("pair_keys", "pair_rows", "pair_kp")
+_CHEAP_PAIR_ARRAYS: Final = ("cpair_keys", "cpair_rows", "cpair_kp")
+_EMPTY_ROWS: Final = np.zeros(0, dtype=np.int64)
 TIER_EXACT: Final = 2
 TIER_FULL: Final = 1
 TIER_PARTIAL: Final = 0
@@ -86,7 +98,7 @@ _ARRAY_NAMES: Final[tuple[str, ...]] = (
     *FIELDS,
     "pair_keys",
     "pair_rows",
-    *_CHEAP_ARRAYS,
+    *_DERIVED_SINCE,
     "gram_off",
     "gram_rows",
     "pre_perm",
@@ -141,6 +153,8 @@ class _Query:
     heap: list[float] = field(default_factory=list)  # best full-tier scores (min-heap)
     key_dk: dict[int, int] = field(default_factory=dict)  # record_id -> key edit distance
     partial_done: bool = False
+    codes: list[int] = field(default_factory=list)  # 5-bit codes of the key (pair index, scan)
+    pm: Any = None  # pattern masks of the key for the compiled scan
 
 
 _TRANSLIT_LETTERS: Final = frozenset("".join("".join(p) for p in TRANSLITERATION_PAIRS))
@@ -148,40 +162,6 @@ _TRANSLIT_LETTERS: Final = frozenset("".join("".join(p) for p in TRANSLITERATION
 
 def _embedded_at(s: str, i: int) -> bool:
     return s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
-
-
-def _tkey(text: str) -> str:
-    """Confusion key with the transliteration pairs folded as well."""
-    return text.encode("utf-8").translate(A.TRANSLIT_KEY_TABLE).decode("utf-8")
-
-
-def _cheap_variants(s: str, mark: str, max_units: int = 4) -> list[tuple[str, float]] | None:
-    """Variants of a normalised string for the lower bound of the weighted distance: every subset
-    of its letters between digits dropped (+0.5 each) and of its two-letter transliterations
-    replaced by ``mark`` (a character no key contains, so it costs one edit, as the pair does).
-    The first variant is the string itself.  None when there are more than ``max_units``."""
-    units = [(i, 1) for i in range(1, len(s) - 1) if _embedded_at(s, i)]
-    units += [(i, 2) for i in range(len(s) - 1) if s[i : i + 2] in TRANSLITERATION_DIGRAPHS]
-    if len(units) > max_units:
-        return None
-    out = [(s, 0.0)]
-    for mask in range(1, 1 << len(units)):
-        chosen = sorted(units[b] for b in range(len(units)) if mask >> b & 1)
-        covered = [j for i, w in chosen for j in range(i, i + w)]
-        if len(covered) != len(set(covered)):
-            continue  # overlapping pairs (SHCH) are not one variant
-        parts: list[str] = []
-        extra, pos = 0.0, 0
-        for i, w in chosen:
-            parts.append(s[pos:i])
-            if w == 1:
-                extra += COSTS["embedded_letter"]
-            else:
-                parts.append(mark)
-            pos = i + w
-        parts.append(s[pos:])
-        out.append(("".join(parts), extra))
-    return out
 
 
 def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -193,6 +173,13 @@ def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def _codepoints_of(texts: list[str]) -> tuple[npt.NDArray[np.int32], A.I64, A.I64]:
+    """Strings as one code-point buffer with start and end offsets (the compiled DP's input)."""
+    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lens)
+    return C.as_codepoints("".join(texts)), ends - lens, ends
 
 
 def _fast_diffs(query: str, record: str, weighted: float) -> list[Difference] | None:
@@ -562,26 +549,16 @@ class MarkingIndex:
         p = Path(path)
         meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
         fmt = meta.get("format")
-        if fmt not in (1, FORMAT_VERSION):
+        if fmt not in range(1, FORMAT_VERSION + 1):
             raise ValueError(f"unsupported marking index format {fmt!r}")
         idx = cls.__new__(cls)
         # plain ndarray views of the memory maps: np.memmap.__getitem__ is slow in hot loops
         idx._store = {
             name: np.load(p / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False).view(np.ndarray)
             for name in _ARRAY_NAMES
-            if fmt != 1 or name not in _CHEAP_ARRAYS
+            if _DERIVED_SINCE.get(name, 0) <= fmt
         }
-        if fmt == 1:  # format 1 had no cheap-row index: derive it (vectorised, a few seconds at 10 M)
-            st = idx._store
-            cheap = A.cheap_rows(st["norm_buf"], st["norm_off"])
-            st["cheap"] = cheap
-            st["cpair_keys"], st["cpair_rows"] = A.build_cheap_index(st["pair_keys"], st["pair_rows"], cheap)
-            st["kpack"] = A.pack_keys(
-                A.prefix_codes(st["norm_buf"], st["norm_off"])[0],
-                np.diff(np.asarray(st["norm_off"])) - 1,
-                st["norm_buf"],
-                st["norm_off"],
-            )
+        A.complete_structures(idx._store)
         idx._typical_len = None
         idx._dead = None
         idx._n_dead = 0
@@ -767,12 +744,83 @@ class MarkingIndex:
         """Rows (sorted, unique, alive) stored under any of the pair keys."""
         pk = self._store[names[0]]
         if not len(pk) or not keys:
-            return np.zeros(0, dtype=np.int64)
+            return _EMPTY_ROWS
         karr = _sorted_unique(np.array(keys, dtype=np.uint64))
         lo = np.searchsorted(pk, karr, "left").astype(np.int64)
         hi = np.searchsorted(pk, karr, "right").astype(np.int64)
         hit = np.asarray(self._store[names[1]][A.ranges_index(lo, hi - lo)]).astype(np.int64)
         return self._alive(_sorted_unique(hit))
+
+    def _scan(self, q: _Query, keys: list[int], cheap_only: bool, kcut: int) -> tuple[A.I64, A.I64]:
+        """Rows (sorted, unique, alive) stored under any of the pair keys whose key is within
+        ``kcut`` OSA edits of the reading's key, and that key distance.  The compiled scan
+        (:func:`._compiled.scan_pairs`) handles ASCII keys of up to 64 characters; other readings
+        take the vectorised path (gather every hit, rapidfuzz's OSA)."""
+        st = self._store
+        pk, pr, pkp = _CHEAP_PAIR_ARRAYS if cheap_only else _PAIR_ARRAYS
+        if not len(st[pk]) or not keys:
+            return _EMPTY_ROWS, _EMPTY_ROWS
+        if not q.key.isascii() or len(q.codes) > 64:
+            rows = self._probe(keys, (pk, pr))
+            _, rkeys = self._row_strings(rows)
+            dist = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
+            keep = dist <= kcut
+            return rows[keep], dist[keep]
+        probes = _sorted_unique(np.array(keys, dtype=np.uint64))
+        qshift = C.shifted_queries(q.codes, kcut)
+        rows, d8 = C.scan_pairs(
+            st[pk],
+            st[pr],
+            st[pkp],
+            probes,
+            st["norm_buf"],
+            st["norm_off"],
+            A.CODE_LUT,
+            q.pm,
+            qshift,
+            len(q.codes),
+            kcut,
+        )
+        rows, first = np.unique(rows, return_index=True)
+        dist = d8[first].astype(np.int64)
+        unknown = np.flatnonzero(dist < 0)
+        if len(unknown):  # non-ASCII serials: the distance in characters
+            _, rkeys = self._row_strings(rows[unknown])
+            dist[unknown] = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
+            keep = dist <= kcut
+            rows, dist = rows[keep], dist[keep]
+        if self._dead is not None and len(rows):
+            alive = ~self._dead[rows]
+            rows, dist = rows[alive], dist[alive]
+        return rows, dist
+
+    @staticmethod
+    def _reading_allows_one_more(k: int, cq: int, cq_struct: int) -> bool:
+        """Can k + 1 key edits cost no more than k through the *reading's* cheap characters
+        alone (transliteration letters 0.3, letters between digits and two-letter
+        transliterations 0.5 per key edit, anything else 1.0)?"""
+        units = [0.3] * (cq - cq_struct) + [0.5] * cq_struct + [1.0] * (k + 1)
+        return sum(sorted(units)[: k + 1]) <= k + 1e-9
+
+    def _scan_stage(
+        self, q: _Query, keys: list[int], k: int, cq: tuple[int, int], cheap_only: bool
+    ) -> tuple[A.I64, A.I64]:
+        """Candidates of one stage: rows within k key edits, or k + 1 where cheap edits can make
+        k + 1 key edits cost no more than k (the reading's: every row; the record's: the "cheap"
+        rows, scanned in their small separate index)."""
+        if cheap_only:
+            return self._scan(q, keys, True, k + 1)
+        loose = self._reading_allows_one_more(k, *cq)
+        rows, dist = self._scan(q, keys, False, k + (1 if loose else 0))
+        if not loose and len(self._store["cpair_keys"]):
+            crows, cdist = self._scan(q, keys, True, k + 1)
+            extra = cdist > k
+            if extra.any():
+                rows = np.concatenate([rows, crows[extra]])
+                dist = np.concatenate([dist, cdist[extra]])
+                order = np.argsort(rows, kind="stable")
+                rows, dist = rows[order], dist[order]
+        return rows, dist
 
     def _search_full(self, q: _Query) -> None:
         """Fuzzy search of a complete reading, in stages so the common case touches few rows.
@@ -789,6 +837,8 @@ class MarkingIndex:
         if not q.full_limit:
             q.full_limit = q.limit
         codes = [int(A.CODE_LUT[b]) for b in q.key.encode("utf-8")]
+        q.codes = codes
+        q.pm = C.pattern_masks(codes)
         cq, cq_struct = self._query_cheap(q.norm)
         if self._overlay:
             self._score_overlay(q, k, cq)
@@ -814,8 +864,12 @@ class MarkingIndex:
                     v = codes[:]
                     v[t], v[t + 1] = v[t + 1], v[t]
                     keys.extend(A.probe_keys(v, 0, chosen[:1]))
-        seen = self._probe(keys, ("pair_keys", "pair_rows"))
-        self._score_rows(q, seen, k, cq, cq_struct)
+        seen, dist_a = self._scan_stage(q, keys, k, (cq, cq_struct), False)
+        # fewer candidates than results wanted: stage B runs whatever their scores, so both
+        # stages' candidates are scored together, once
+        defer = k >= 2 and len(seen) + len(q.heap) < q.full_limit
+        if not defer:
+            self._score_rows(q, seen, dist_a, k, cq)
         if k < 2:
             return
         kth = q.heap[0] if len(q.heap) >= q.full_limit and not self._exhaustive else float("-inf")
@@ -827,9 +881,9 @@ class MarkingIndex:
         lb_normal = 2 - 0.7 * tq - 0.5 * min(2 - tq, cq_struct)
         lb_cheap = 2 - 0.7 * tq - 0.5 * (2 - tq)
         if kth <= top - lb_normal:
-            names = ("pair_keys", "pair_rows")
+            cheap_only = False
         elif kth <= top - lb_cheap:
-            names = ("cpair_keys", "cpair_rows")
+            cheap_only = True
         else:
             return
         keys = A.probe_keys(codes, 2)
@@ -838,90 +892,48 @@ class MarkingIndex:
                 v = codes[:]
                 v[t], v[t + 1] = v[t + 1], v[t]
                 keys.extend(A.probe_keys(v, 1, (0, 5)))
-        rows = self._probe(keys, names)
+        rows, dist = self._scan_stage(q, keys, k, (cq, cq_struct), cheap_only)
         if len(rows) and len(seen):
             pos = np.searchsorted(seen, rows)
             pos[pos >= len(seen)] = 0
-            rows = rows[seen[pos] != rows]
-        self._score_rows(q, rows, k, cq, cq_struct)
+            new = seen[pos] != rows
+            rows, dist = rows[new], dist[new]
+        if defer:
+            rows = np.concatenate([seen, rows])
+            order = np.argsort(rows, kind="stable")
+            rows, dist = rows[order], np.concatenate([dist_a, dist])[order]
+        self._score_rows(q, rows, dist, k, cq)
 
-    def _score_rows(self, q: _Query, rows: A.I64, k: int, cq: int, cq_struct: int) -> None:
-        """OSA filter on the confusion keys (C++), then vectorised bounds; the weighted DP runs
-        only for candidates that can still enter the top ``limit``."""
+    def _score_rows(self, q: _Query, rows: A.I64, dk: A.I64, k: int, cq: int) -> None:
+        """Bound the score of each candidate from its key distance, then score best-first."""
         if not len(rows):
             return
         st = self._store
-        # vectorised window filter on the packed keys before any per-row Python object is made
         cheap = np.asarray(st["cheap"][rows])
-        kcodes = [int(A.CODE_LUT[b]) for b in q.key.encode("utf-8")]
-        kp = np.asarray(st["kpack"][rows])
-        keep = A.window_filter(kp, kcodes, k)
-        if cq > 0 or bool(cheap.any()):
-            keep |= A.window_filter(kp, kcodes, k + 1) & (cheap | (cq > 0))
-        rows = rows[keep]
+        # one more key edit only when a two-letter transliteration (Ж = ZH) can make it one edit
+        ok = (dk <= k) | ((dk == k + 1) & (cheap | (cq > 0)))
+        if not ok.all():
+            rows, dk, cheap = rows[ok], dk[ok], cheap[ok]
         if not len(rows):
             return
-        buf, _off = A.gather(st["norm_buf"], st["norm_off"], rows)
-        rkeys = buf.tobytes().translate(A.KEY_TABLE).decode("utf-8").split("\n")[:-1]
-        dist = process.cdist([q.key], rkeys, scorer=OSA.distance, score_cutoff=k + 1, dtype=np.int32)[0]
-        cheap = cheap[keep]
-        ok = dist <= k
-        # one more key edit when a two-letter transliteration (Ж = ZH) can make it one edit
-        ok |= (dist == k + 1) & (cheap | (cq > 0))
-        sel = np.flatnonzero(ok)
-        if not len(sel):
-            return
-        srows = rows[sel]
-        dk = dist[sel].astype(np.int64)
-        scheap = cheap[sel]
-        sbuf, soff = A.gather(st["norm_buf"], st["norm_off"], srows)
-        raw = sbuf.tobytes()
         dkf = dk.astype(np.float64)
-        lb = dkf - 0.7 * np.minimum(dkf, cq + np.where(scheap, dkf, 0.0))
-        exd = np.full(len(sel), np.nan)
-        qvars = _cheap_variants(q.norm, "#")
-        if qvars is not None:
-            # Lower bound of the weighted distance, exact when it equals the plain edit distance:
-            # every edit costs 1.0 except confusions (0.2), transliteration pairs (0.3), dropping a
-            # letter between digits (0.5) and a two-letter transliteration dropped or read for
-            # one character (1.0 for two characters).  So the minimum over the variants of both
-            # strings (each letter between digits dropped for +0.5, each such pair replaced by
-            # one character that matches nothing) of the edit distance on keys with the
-            # transliteration pairs folded as well is a lower bound; when it equals the plain edit
-            # distance of the normalised strings (an upper bound) it is the weighted distance.
-            snorms = raw.decode("utf-8").split("\n")[:-1]
-            nrm = process.cdist([q.norm], snorms, scorer=OSA.distance, dtype=np.int32)[0].astype(np.float64)
-            qt = [_tkey(t) for t, _ in qvars]
-            qx = np.array([x for _, x in qvars])
-            low = np.full(len(sel), np.inf)
-            vrow: list[int] = []
-            vtext: list[str] = []
-            vx: list[float] = []
-            for i, r in enumerate(snorms):
-                rv = _cheap_variants(r, "%") if scheap[i] else [(r, 0.0)]
-                if rv is None:
-                    continue  # too many cheap letters: keep the coarse bound
-                for t, x in rv:
-                    vrow.append(i)
-                    vtext.append(_tkey(t))
-                    vx.append(x)
-            if vtext:
-                m = process.cdist(qt, vtext, scorer=OSA.distance, dtype=np.int32).astype(np.float64)
-                v = (m + qx[:, None]).min(axis=0) + np.array(vx)
-                np.minimum.at(low, np.array(vrow, dtype=np.int64), v)
-            done = np.isfinite(low)
-            lb = np.where(done, np.maximum(lb, low), lb)
-            dkt = process.cdist([qt[0]], [_tkey(r) for r in snorms], scorer=OSA.distance, dtype=np.int32)[0]
-            exd = np.where(done & (nrm == low) & (dkt == low), low, np.nan)
-        bonus = self._bonus_for(q, self._row_codes(srows))
+        # lower bound: every key edit costs >= 1.0, except up to cq of them through the reading's
+        # cheap letters (transliteration pair 0.3, letter between digits 0.5, a two-letter
+        # transliteration 1.0 for two key characters) and every edit of a cheap record (a
+        # letter between digits 0.5, a two-letter transliteration 0.5 per key character)
+        by_query = np.minimum(dkf, cq)
+        lb = 0.3 * by_query + (dkf - by_query) * np.where(cheap, 0.5, 1.0)
+        bonus = self._bonus_for(q, self._row_codes(rows))
         ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
-        ids = np.asarray(st["ids"][srows])
-        offs = soff.tolist()
+        ids = np.asarray(st["ids"][rows])
+        self._consider_full(q, ub, bonus, dk, ids, rows, lambda idx: self._row_codepoints(rows[idx]), k)
 
-        def norm_of(i: int) -> str:
-            return raw[offs[i] : offs[i + 1] - 1].decode("utf-8")
-
-        self._consider_full(q, ub, bonus, exd, dk, ids, srows, norm_of, k)
+    def _row_codepoints(self, rows: A.I64) -> tuple[npt.NDArray[np.int32], A.I64, A.I64]:
+        """Normalised serials of base rows as code points (buffer, starts, ends)."""
+        buf, off = A.gather(self._store["norm_buf"], self._store["norm_off"], rows)
+        if not len(buf) or int(buf.max()) < 128:
+            return buf.astype(np.int32), off[:-1], off[1:] - 1
+        return _codepoints_of(buf.tobytes().decode("utf-8").split("\n")[:-1])
 
     def _score_overlay(self, q: _Query, k: int, cq: int) -> None:
         oids, okeys = self._overlay_lists()
@@ -934,13 +946,19 @@ class MarkingIndex:
         dkf = dk.astype(np.float64)
         both_digit = np.array([q.norm.isdigit() and r.norm.isdigit() for r in recs], dtype=bool)
         lb = np.where(both_digit, dkf, 0.3 * dkf)
-        exd = np.where(both_digit, dkf, np.nan)
         codes = [np.array([r.codes[i] for r in recs], dtype=np.int32) for i in range(len(FIELDS))]
         bonus = self._bonus_for(q, codes)
         ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
         ids = np.array([r.record_id for r in recs], dtype=np.int64)
         self._consider_full(
-            q, ub, bonus, exd, dk, ids, np.full(len(recs), -1, dtype=np.int64), lambda i: recs[i].norm, k
+            q,
+            ub,
+            bonus,
+            dk,
+            ids,
+            np.full(len(recs), -1, dtype=np.int64),
+            lambda idx: _codepoints_of([recs[i].norm for i in idx.tolist()]),
+            k,
         )
 
     def _consider_full(
@@ -948,47 +966,47 @@ class MarkingIndex:
         q: _Query,
         ub: npt.NDArray[np.float64],
         bonus: npt.NDArray[np.float64],
-        exd: npt.NDArray[np.float64],
         dk: npt.NDArray[np.int64],
         ids: npt.NDArray[np.int64],
         rows: npt.NDArray[np.int64],
-        norm_of: Callable[[int], str],
+        codepoints: Callable[[A.I64], tuple[npt.NDArray[np.int32], A.I64, A.I64]],
         k: int,
     ) -> None:
-        """Best-first exact scoring of full-match candidates; stops as soon as no remaining
-        candidate can reach the current ``full_limit``-th score (ties included)."""
-        heap = q.heap
+        """Best-first exact scoring of full-match candidates, in batches (one compiled call
+        each); stops as soon as no remaining candidate can reach the current ``full_limit``-th
+        score (ties included).  ``codepoints(indices)`` gives those candidates' serials."""
         lim = q.full_limit
-        kth = heap[0] if len(heap) >= lim else float("-inf")
-        ubl = ub.tolist()
-        bl = bonus.tolist()
-        el = exd.tolist()
-        dl = dk.tolist()
-        il = ids.tolist()
-        rl = rows.tolist()
-        for i in np.argsort(-ub, kind="stable").tolist():
-            if len(heap) >= lim and ubl[i] < kth - 1e-9:
+        order = np.argsort(-ub, kind="stable")
+        pos, batch = 0, max(4 * lim, 64)
+        while pos < len(order):
+            kth = q.heap[0] if len(q.heap) >= lim else -np.inf
+            idx = order[pos : pos + batch]
+            # ub is sorted: the candidates that can still reach the limit-th score are a prefix
+            idx = idx[: int(np.searchsorted(-ub[idx], -(kth - 1e-9), "right"))]
+            if not len(idx):
                 break
-            d = el[i]
-            diffs: list[Difference] | None = None
-            if d != d:  # NaN: not known without the weighted DP (kept for the explanation)
-                d, diffs = align(q.norm, norm_of(i))
-            if dl[i] > k and d > k + 1e-9:
-                continue  # admitted for a two-letter transliteration that did not help
-            tier = TIER_EXACT if d == 0.0 else TIER_FULL
-            score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + bl[i], 6)
-            rid = il[i]
-            prev = q.found.get(rid)
-            if prev is None or prev[0] < score:
-                ref = ("b", rl[i]) if rl[i] >= 0 else ("o", rid)
-                q.found[rid] = (score, d, tier, ref, diffs)
-                q.key_dk[rid] = dl[i]
-            if len(heap) < lim:
-                heapq.heappush(heap, score)
-            elif score > heap[0]:
-                heapq.heapreplace(heap, score)
-            if len(heap) >= lim:
-                kth = heap[0]
+            pos += batch
+            batch = 256
+            d = weighted_distances(q.norm, *codepoints(idx))
+            tier = np.where(d == 0.0, TIER_EXACT, TIER_FULL)
+            score = np.round(10 * tier + 5 - np.minimum(d, MAX_DISTANCE) + bonus[idx], 6)
+            # admitted for a two-letter transliteration that did not help: not a match
+            keep = (dk[idx] <= k) | (d <= k + 1e-9)
+            if len(q.heap) >= lim:
+                keep &= score >= kth - 1e-9  # cannot enter the results
+            for j in np.flatnonzero(keep).tolist():
+                i = int(idx[j])
+                sc = float(score[j])
+                rid = int(ids[i])
+                prev = q.found.get(rid)
+                if prev is None or prev[0] < sc:
+                    row = int(rows[i])
+                    q.found[rid] = (sc, float(d[j]), int(tier[j]), ("b", row) if row >= 0 else ("o", rid), None)
+                    q.key_dk[rid] = int(dk[i])
+                if len(q.heap) < lim:
+                    heapq.heappush(q.heap, sc)
+                elif sc > q.heap[0]:
+                    heapq.heapreplace(q.heap, sc)
 
     def _overlay_item(
         self,
@@ -1211,23 +1229,43 @@ class MarkingIndex:
             while end < len(ranked) and end < self.max_results and ranked[end][1][0] >= cut - 1e-9:
                 end += 1
             ranked = ranked[:end]
-        return [self._match(q, rid, *v) for rid, v in ranked]
+        views = self._record_views([v[3] for _, v in ranked])
+        return [self._match(q, rid, *v, view) for (rid, v), view in zip(ranked, views, strict=True)]
 
-    def _record_view(self, ref: Any) -> tuple[str, str, tuple[int, int, int, int]]:
-        if ref[0] == "o":
-            rec = self._overlay[ref[1]]
-            return rec.raw, rec.norm, rec.codes
-        row = int(ref[1])
-        s = self._store
-        raw = bytes(s["raw_buf"][int(s["raw_off"][row]) : int(s["raw_off"][row + 1]) - 1]).decode("utf-8")
-        norm = bytes(s["norm_buf"][int(s["norm_off"][row]) : int(s["norm_off"][row + 1]) - 1]).decode("utf-8")
-        c = tuple(int(s[f][row]) for f in FIELDS)
-        return raw, norm, (c[0], c[1], c[2], c[3])
+    def _record_views(self, refs: list[Any]) -> list[tuple[str, str, tuple[int, int, int, int]]]:
+        """(raw serial, normalised serial, attribute codes) of result records; the base rows are
+        read with one vectorised gather."""
+        base = np.array([int(r[1]) for r in refs if r[0] == "b"], dtype=np.int64)
+        views: list[tuple[str, str, tuple[int, int, int, int]]] = []
+        if len(base):
+            s = self._store
+            raw_buf, _ = A.gather(s["raw_buf"], s["raw_off"], base)
+            raws = raw_buf.tobytes().decode("utf-8").split("\n")
+            norms, _ = self._row_strings(base)
+            codes = np.stack([np.asarray(s[f][base]) for f in FIELDS], axis=1).tolist()
+            views = [(raws[i], norms[i], (c[0], c[1], c[2], c[3])) for i, c in enumerate(codes)]
+        out = []
+        it = iter(views)
+        for ref in refs:
+            if ref[0] == "o":
+                rec = self._overlay[ref[1]]
+                out.append((rec.raw, rec.norm, rec.codes))
+            else:
+                out.append(next(it))
+        return out
 
     def _match(
-        self, q: _Query, rid: int, score: float, d: float, tier: int, ref: Any, diffs: list[Difference] | None
+        self,
+        q: _Query,
+        rid: int,
+        score: float,
+        d: float,
+        tier: int,
+        ref: Any,
+        diffs: list[Difference] | None,
+        view: tuple[str, str, tuple[int, int, int, int]],
     ) -> Match:
-        raw, norm, codes = self._record_view(ref)
+        raw, norm, codes = view
         parts: list[str] = []
         if tier == TIER_PARTIAL:
             pos = confusion_key(norm).find(q.key)

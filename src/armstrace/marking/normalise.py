@@ -243,7 +243,10 @@ def raw_positions(raw: str, normalised: str) -> list[int] | None:
     """Map each character of ``normalised`` (== ``normalise_serial(raw)``) to the index of the raw
     character it came from, so a user interface can highlight the raw marking.  Returns ``None``
     when the mapping is not character-by-character (rare combining sequences)."""
-    out: list[int] = []
+    if raw.isascii():  # the ASCII fast path keeps exactly the letters and digits
+        out = [i for i, ch in enumerate(raw) if ch.isalnum()]
+        return out if len(out) == len(normalised) else None
+    out = []
     for i, ch in enumerate(raw):
         out.extend([i] * len(_normalise(ch, False)))
     if len(out) != len(normalised):

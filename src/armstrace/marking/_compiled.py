@@ -1,0 +1,407 @@
+"""Compiled inner loops of the marking index (numba).
+
+Why compiled?  At ten million records a fuzzy reading of a dense numeric serial reaches tens of
+thousands of rows through the pair index, and the top ``limit`` must be chosen among the hundreds
+or thousands within two edits.  As chains of numpy operations (gather, filter, unique) and a
+pure-Python dynamic programme this cost 10-40 ms per reading; as loops compiled by numba over the
+same memory-mapped arrays it costs about a millisecond.  numba compiles once per machine and
+caches the machine code next to this module (or in ``NUMBA_CACHE_DIR``).
+
+Two kernels:
+
+* :func:`scan_pairs` walks the ranges of the probed pair keys and keeps a row when the optimal
+  string alignment (OSA) distance between the query key and the row's key is small enough,
+  computed with Hyyrö's bit-parallel algorithm (2003) on the packed key (``kpack``) or, for keys
+  the packed form cannot hold, on the serial's bytes.
+* :func:`weighted_table` fills the weighted edit-distance table of :mod:`.distance` (costs and
+  back pointers documented there); :func:`weighted_many` gives the distances of one reading to a
+  batch of serials.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from .normalise import CONFUSION_CLASSES, TRANSLITERATION_DIGRAPHS, TRANSLITERATION_PAIRS
+
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+
+_LONG: Final = 15
+_NEWLINE: Final = 10
+_UNKNOWN: Final = -1  # "distance not computed here": the caller computes it
+
+# --- character properties of the weighted distance (ASCII; other characters have none) --------
+
+
+def _tables() -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    cls = np.zeros(128, dtype=np.int8)
+    for n, (_rep, members) in enumerate(sorted(CONFUSION_CLASSES.items()), start=1):
+        for m in members:
+            cls[ord(m)] = n
+    translit = np.zeros((128, 128), dtype=np.bool_)
+    for pair in TRANSLITERATION_PAIRS:
+        a, b = sorted(pair)
+        translit[ord(a), ord(b)] = translit[ord(b), ord(a)] = True
+    digraph = np.zeros((128, 128), dtype=np.bool_)
+    for d in TRANSLITERATION_DIGRAPHS:
+        if d.isascii():
+            digraph[ord(d[0]), ord(d[1])] = True
+    return cls, translit, digraph
+
+
+CONFUSION_CLASS, TRANSLIT, DIGRAPH = _tables()
+
+#: costs in the order of :data:`.distance.COSTS` used by the kernel
+COST_ORDER: Final = (
+    "confusion",
+    "transliteration",
+    "wildcard",
+    "star",
+    "star_char",
+    "embedded_letter",
+    "substitution",
+    "missing",
+    "extra",
+    "transposition",
+    "digraph",
+)
+
+_QMARK: Final = 63
+_STAR: Final = 42
+
+_JIT: Final[dict[str, Any]] = {"cache": True, "nogil": True}
+
+
+def as_codepoints(text: str) -> I32:
+    """The code points of a string as an int32 array (the kernels' string type)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.int32)
+
+
+@numba.njit(**_JIT)
+def _is_digit(c: int) -> bool:
+    return 48 <= c <= 57
+
+
+@numba.njit(**_JIT)
+def _is_alpha(c: int) -> bool:
+    # normalised serials hold A-Z, 0-9 and letters of other scripts (digits are all folded)
+    return 65 <= c <= 90 or 97 <= c <= 122 or c >= 128
+
+
+@numba.njit(**_JIT)
+def _embedded(s: I32, i: int) -> bool:
+    return 0 < i < len(s) - 1 and _is_alpha(s[i]) and _is_digit(s[i - 1]) and _is_digit(s[i + 1])
+
+
+@numba.njit(**_JIT)
+def _key(c: int, cls: npt.NDArray[np.int8]) -> int:
+    """Confusion-folded character (the class number, offset past Unicode, or the character)."""
+    if c < 128 and cls[c] != 0:
+        return 0x110000 + cls[c]
+    return c
+
+
+@numba.njit(**_JIT)
+def _sub(q: int, r: int, cost: npt.NDArray[np.float64], cls: Any, translit: Any) -> float:
+    if q == r:
+        return 0.0
+    if q == _QMARK:
+        return cost[2]
+    if q < 128 and r < 128:
+        if cls[q] != 0 and cls[q] == cls[r]:
+            return cost[0]
+        if translit[q, r]:
+            return cost[1]
+    return cost[6]
+
+
+@numba.njit(**_JIT)
+def _digraph_end(s: I32, j: int, digraph: Any) -> bool:
+    """Is s[j-2:j] a two-letter transliteration (ZH, TS, CH ...)?"""
+    return j >= 2 and s[j - 2] < 128 and s[j - 1] < 128 and digraph[s[j - 2], s[j - 1]]
+
+
+@numba.njit(**_JIT)
+def weighted_table(
+    q: I32, r: I32, cost: npt.NDArray[np.float64], cls: Any, translit: Any, digraph: Any
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8]]:
+    """DP table and back pointers of the weighted distance (see :func:`.distance._table`)."""
+    n, m = len(q), len(r)
+    c_tr, c_star, c_star_char, c_emb = cost[1], cost[3], cost[4], cost[5]
+    c_miss, c_extra, c_swap, c_dig = cost[7], cost[8], cost[9], cost[10]
+    d = np.empty((n + 1, m + 1), dtype=np.float64)
+    b = np.zeros((n + 1, m + 1), dtype=np.int8)
+    any_dig = False
+    for j in range(2, m + 1):
+        any_dig = any_dig or _digraph_end(r, j, digraph)
+    for i in range(2, n + 1):
+        any_dig = any_dig or _digraph_end(q, i, digraph)
+    d[0, 0] = 0.0
+    for j in range(1, m + 1):
+        miss = c_emb if _embedded(r, j - 1) else c_miss
+        d[0, j] = d[0, j - 1] + miss
+        b[0, j] = 3
+        if _digraph_end(r, j, digraph) and d[0, j - 2] + c_dig < d[0, j]:
+            d[0, j] = d[0, j - 2] + c_dig
+            b[0, j] = 5
+    for i in range(1, n + 1):
+        qi = q[i - 1]
+        if qi == _STAR:
+            v = d[i - 1, 0] + c_star
+            d[i, 0] = v
+            b[i, 0] = 2
+            for j in range(1, m + 1):
+                up = d[i - 1, j] + c_star
+                left = v + c_star_char
+                if up <= left:
+                    v = up
+                    b[i, j] = 2
+                else:
+                    v = left
+                    b[i, j] = 3
+                d[i, j] = v
+            continue
+        extra = c_emb if _embedded(q, i - 1) else c_extra
+        d[i, 0] = d[i - 1, 0] + extra
+        b[i, 0] = 2
+        qdig = _digraph_end(q, i, digraph)
+        if qdig and i > 1 and d[i - 2, 0] + c_dig < d[i, 0]:
+            d[i, 0] = d[i - 2, 0] + c_dig
+            b[i, 0] = 7
+        swap_ok = i > 1 and qi != _QMARK and q[i - 2] != _QMARK and q[i - 2] != _STAR
+        qki = _key(qi, cls)
+        qkp = _key(q[i - 2], cls) if i > 1 else -1
+        dig_q = any_dig and qdig and i > 1 and q[i - 2] != _QMARK and q[i - 2] != _STAR
+        for j in range(1, m + 1):
+            best = d[i - 1, j - 1] + _sub(qi, r[j - 1], cost, cls, translit)
+            bp = 1
+            v = d[i - 1, j] + extra
+            if v < best:
+                best, bp = v, 2
+            miss = c_emb if _embedded(r, j - 1) else c_miss
+            v = d[i, j - 1] + miss
+            if v < best:
+                best, bp = v, 3
+            if swap_ok and j > 1:
+                rk2, rk1 = _key(r[j - 2], cls), _key(r[j - 1], cls)
+                if qki == rk2 and qkp == rk1 and qki != rk1:
+                    v = d[i - 2, j - 2] + c_swap
+                    if v < best:
+                        best, bp = v, 4
+            if any_dig:
+                if _digraph_end(r, j, digraph) and qi != _QMARK:
+                    v = d[i, j - 2] + c_dig
+                    if v < best:
+                        best, bp = v, 5
+                    v = d[i - 1, j - 2] + c_dig
+                    if v < best:
+                        best, bp = v, 6
+                if dig_q:
+                    v = d[i - 2, j] + c_dig
+                    if v < best:
+                        best, bp = v, 7
+                    v = d[i - 2, j - 1] + c_dig
+                    if v < best:
+                        best, bp = v, 8
+            d[i, j] = best
+            b[i, j] = bp
+    _ = c_tr
+    return d, b
+
+
+@numba.njit(**_JIT)
+def weighted_many(
+    q: I32,
+    buf: I32,
+    starts: I64,
+    ends: I64,
+    cost: npt.NDArray[np.float64],
+    cls: Any,
+    translit: Any,
+    digraph: Any,
+) -> npt.NDArray[np.float64]:
+    """Weighted distance of the reading ``q`` to each serial ``buf[starts[i]:ends[i]]``."""
+    out = np.empty(len(starts), dtype=np.float64)
+    for i in range(len(starts)):
+        r = buf[starts[i] : ends[i]]
+        d, _ = weighted_table(q, r, cost, cls, translit, digraph)
+        out[i] = d[len(q), len(r)]
+    return out
+
+
+# --- candidate scan ------------------------------------------------------------------------------
+
+
+def pattern_masks(codes: list[int]) -> npt.NDArray[np.uint64]:
+    """Bit masks of the query key's positions per 5-bit code (Hyyrö's pattern-match vectors)."""
+    pm = np.zeros(32, dtype=np.uint64)
+    for i, c in enumerate(codes[:64]):
+        pm[c] |= np.uint64(1) << np.uint64(i)
+    return pm
+
+
+@numba.njit(**_JIT)
+def _osa_step(
+    pm_j: np.uint64, vp: np.uint64, vn: np.uint64, d0: np.uint64, pm_old: np.uint64, mask: np.uint64, dist: int
+) -> tuple[np.uint64, np.uint64, np.uint64, int]:
+    one = np.uint64(1)
+    tr = (((~d0) & pm_j) << one) & pm_old
+    d0 = (((pm_j & vp) + vp) ^ vp) | pm_j | vn | tr
+    hp = vn | ~(d0 | vp)
+    hn = d0 & vp
+    if hp & mask:
+        dist += 1
+    if hn & mask:
+        dist -= 1
+    hp = (hp << one) | one
+    hn = hn << one
+    vp = hn | ~(d0 | hp)
+    vn = hp & d0
+    return vp, vn, d0, dist
+
+
+@numba.njit(**_JIT)
+def _osa_packed(pm: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int) -> int:
+    """OSA distance between the query (pattern masks, length n >= 1) and a packed key of m codes."""
+    vp = ~np.uint64(0)
+    vn = np.uint64(0)
+    d0 = np.uint64(0)
+    pm_old = np.uint64(0)
+    mask = np.uint64(1) << np.uint64(n - 1)
+    dist = n
+    v = kp >> np.uint64(4)
+    for t in range(m):
+        c = (v >> np.uint64(5 * (11 - t))) & np.uint64(31)
+        pm_j = pm[c]
+        vp, vn, d0, dist = _osa_step(pm_j, vp, vn, d0, pm_old, mask, dist)
+        pm_old = pm_j
+    return dist
+
+
+@numba.njit(**_JIT)
+def _osa_bytes(
+    pm: npt.NDArray[np.uint64], n: int, buf: npt.NDArray[np.uint8], start: int, end: int, lut: npt.NDArray[np.uint8]
+) -> int:
+    """OSA distance to a serial's key read from its bytes; -1 when it has non-ASCII bytes (the
+    distance in characters is then not the distance in bytes)."""
+    vp = ~np.uint64(0)
+    vn = np.uint64(0)
+    d0 = np.uint64(0)
+    pm_old = np.uint64(0)
+    mask = np.uint64(1) << np.uint64(n - 1)
+    dist = n
+    for t in range(start, end):
+        byte = buf[t]
+        if byte >= 128:
+            return _UNKNOWN
+        pm_j = pm[lut[byte]]
+        vp, vn, d0, dist = _osa_step(pm_j, vp, vn, d0, pm_old, mask, dist)
+        pm_old = pm_j
+    return dist
+
+
+_F_HIGH: Final = np.uint64(sum(1 << (5 * j + 4) for j in range(12)))
+_F_LOW4: Final = np.uint64(sum(15 << (5 * j) for j in range(12)))
+_F_ALL: Final = np.uint64((1 << 60) - 1)
+
+
+def shifted_queries(codes: list[int], k: int) -> npt.NDArray[np.uint64]:
+    """The query key packed like ``kpack`` (12 big-endian five-bit fields) and shifted by
+    -k..k fields, for :func:`_window_ok`; empty when the key is longer than 12 characters."""
+    if len(codes) > 12:
+        return np.zeros(0, dtype=np.uint64)
+    qv = 0
+    for c in codes:
+        qv = (qv << 5) | c
+    qv <<= 5 * (12 - len(codes))
+    full = (1 << 60) - 1
+    return np.array([(qv << (5 * s)) & full if s >= 0 else qv >> (-5 * s) for s in range(-k, k + 1)], dtype=np.uint64)
+
+
+@numba.njit(**_JIT)
+def _popcount(x: np.uint64) -> int:
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@numba.njit(**_JIT)
+def _first_fields(m: int) -> np.uint64:
+    """High bits of the first m fields (big-endian) of a packed key."""
+    out = np.uint64(0)
+    for j in range(m):
+        out |= np.uint64(1) << np.uint64(5 * (11 - j) + 4)
+    return out
+
+
+@numba.njit(**_JIT)
+def _window_ok(qshift: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int, k: int) -> bool:
+    """Necessary condition for OSA <= k (cheaper than the distance): at most k characters of
+    either key lack an equal character within +-k positions on the other side."""
+    v = kp >> np.uint64(4)
+    r_hit = np.uint64(0)
+    q_hit = np.uint64(0)
+    for t in range(len(qshift)):
+        x = v ^ qshift[t]
+        eq = ~(((x & _F_LOW4) + _F_LOW4) | x) & _F_HIGH
+        r_hit |= eq
+        sft = t - k
+        if sft >= 0:
+            q_hit |= eq >> np.uint64(5 * sft)
+        else:
+            q_hit |= (eq << np.uint64(-5 * sft)) & _F_ALL
+    r_un = m - _popcount(r_hit & _first_fields(m))
+    q_un = n - _popcount(q_hit & _first_fields(n))
+    return r_un <= k and q_un <= k
+
+
+@numba.njit(**_JIT)
+def scan_pairs(
+    pair_keys: npt.NDArray[np.uint64],
+    pair_rows: I32,
+    pair_kp: npt.NDArray[np.uint64],
+    probes: npt.NDArray[np.uint64],
+    norm_buf: npt.NDArray[np.uint8],
+    norm_off: I64,
+    lut: npt.NDArray[np.uint8],
+    pm: npt.NDArray[np.uint64],
+    qshift: npt.NDArray[np.uint64],
+    n: int,
+    kcut: int,
+) -> tuple[I64, npt.NDArray[np.int8]]:
+    """Rows stored under the (sorted) probe keys whose key is within ``kcut`` OSA edits of the
+    query key (``n`` <= 64 codes, pattern masks ``pm``; ``qshift`` from :func:`shifted_queries`
+    with the same ``kcut``, or empty), with that distance, or -1 when it cannot be computed here
+    (a non-ASCII serial: the caller computes it on characters).  ``pair_kp`` holds each entry's
+    packed key inline, so the scan reads memory sequentially.  Rows may repeat (one per probe
+    that hit them)."""
+    lo = np.searchsorted(pair_keys, probes, "left")
+    hi = np.searchsorted(pair_keys, probes, "right")
+    total = 0
+    for p in range(len(probes)):
+        total += hi[p] - lo[p]
+    rows = np.empty(total, dtype=np.int64)
+    dist = np.empty(total, dtype=np.int8)
+    cnt = 0
+    for p in range(len(probes)):
+        for j in range(lo[p], hi[p]):
+            kp = pair_kp[j]
+            m = int(kp & np.uint64(15))
+            if m == _LONG:
+                row = pair_rows[j]
+                d = _osa_bytes(pm, n, norm_buf, norm_off[row], norm_off[row + 1] - 1, lut)
+            elif abs(m - n) > kcut or (len(qshift) and not _window_ok(qshift, n, kp, m, kcut)):
+                continue
+            else:
+                d = _osa_packed(pm, n, kp, m)
+            if d <= kcut:
+                rows[cnt] = pair_rows[j]
+                dist[cnt] = d
+                cnt += 1
+    return rows[:cnt], dist[:cnt]

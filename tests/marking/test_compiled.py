@@ -1,0 +1,89 @@
+"""The compiled kernels of the marking index against their plain references (no Django)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from armstrace.marking import MarkingIndex, confusion_key, normalise_serial
+from armstrace.marking import _arrays as A
+from armstrace.marking import _compiled as C
+from armstrace.marking.distance import _table
+from armstrace.marking.index import _Query
+from marking.reference_distance import _table as reference_table
+
+# confusable letters and digits, transliteration pairs, two-letter transliterations (ZH, CH, TS),
+# letters between digits, wildcards and a letter of another script
+READING = st.text(alphabet="0125689OILSZGBAHNPRCVYUXTJ?*Ж", max_size=9)
+SERIAL = st.text(alphabet="0125689OILSZGBAHNPRCVYUXTJЖ", max_size=9)
+KEY = st.text(alphabet="0123ABCH", min_size=1, max_size=12)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(READING, SERIAL)
+def test_compiled_weighted_table_equals_the_reference(query: str, record: str) -> None:
+    table, pointers = _table(query, record)
+    ref_table, ref_pointers = reference_table(query, record)
+    assert table.tolist() == ref_table
+    assert pointers.tolist() == ref_pointers
+
+
+def _codes(text: str) -> list[int]:
+    return [int(A.CODE_LUT[b]) for b in text.encode()]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(KEY, KEY)
+def test_bit_parallel_osa_equals_rapidfuzz(query: str, record: str) -> None:
+    codes = _codes(record)
+    pm = C.pattern_masks(_codes(query))
+    packed = np.uint64((A.pack_prefix(codes) << 4) | len(codes))
+    buf = np.frombuffer(record.encode() + b"\n", dtype=np.uint8)
+    expected = OSA.distance(query, record)
+    assert C._osa_packed(pm, len(query), packed, len(codes)) == expected
+    assert C._osa_bytes(pm, len(query), buf, 0, len(record), A.CODE_LUT) == expected
+
+
+@settings(max_examples=1500, deadline=None)
+@given(KEY, KEY, st.integers(min_value=0, max_value=3))
+def test_window_test_never_rejects_a_record_within_k_edits(query: str, record: str, k: int) -> None:
+    codes = _codes(record)
+    packed = np.uint64((A.pack_prefix(codes) << 4) | len(codes))
+    shifted = C.shifted_queries(_codes(query), k)
+    if OSA.distance(query, record) <= k:
+        assert C._window_ok(shifted, len(query), packed, len(codes), k)
+
+
+def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
+    """The compiled scan against the plain path: every row under the probe keys, rapidfuzz OSA."""
+    rng = random.Random(11)
+    serials = [f"{rng.randrange(10**6):06d}" for _ in range(3000)]
+    serials += [f"{rng.choice('ABHCX')}{rng.randrange(10**5):05d}{rng.choice('ZK')}" for _ in range(1500)]
+    serials += ["中1234567", "ABCDEFGHJK12345"]  # a non-ASCII serial and one too long to pack
+    ix = MarkingIndex()
+    ix.add_many({"record_id": i + 1, "serial": s} for i, s in enumerate(serials))
+    compared = 0
+    special = {"中1234576": len(serials) - 2, "ABCDEFGHJK12354": len(serials) - 1}
+    for reading in rng.sample(serials, 60) + list(special):
+        norm = normalise_serial(reading)
+        q = _Query(reading, norm, confusion_key(norm), 10, {}, {})
+        q.codes = _codes(q.key)
+        q.pm = C.pattern_masks(q.codes)
+        keys = A.probe_keys(q.codes, 2)
+        for cutoff in (1, 2, 3):
+            rows, dist = ix._scan(q, keys, False, cutoff)
+            probed = ix._probe(keys, ("pair_keys", "pair_rows"))
+            _, probed_keys = ix._row_strings(probed)
+            plain = process.cdist([q.key], probed_keys, scorer=OSA.distance, dtype=np.int64)[0]
+            keep = plain <= cutoff
+            assert rows.tolist() == probed[keep].tolist(), reading
+            assert dist.tolist() == plain[keep].tolist(), reading
+            compared += len(rows)
+            if reading in special and cutoff >= 1:
+                assert special[reading] in rows.tolist()
+    assert compared > 100
