@@ -14,8 +14,8 @@ Two kernels:
   computed with Hyyrö's bit-parallel algorithm (2003) on the packed key (``kpack``) or, for keys
   the packed form cannot hold, on the serial's bytes.
 * :func:`weighted_table` fills the weighted edit-distance table of :mod:`.distance` (costs and
-  back pointers documented there); :func:`weighted_many` gives the distances of one reading to a
-  batch of serials.
+  back pointers documented there); :func:`best_first` scores the candidates of a reading in the
+  order of their upper bounds and stops when no remaining one can reach the results.
 """
 
 from __future__ import annotations
@@ -131,11 +131,29 @@ def weighted_table(
     q: I32, r: I32, cost: npt.NDArray[np.float64], cls: Any, translit: Any, digraph: Any
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8]]:
     """DP table and back pointers of the weighted distance (see :func:`.distance._table`)."""
+    d = np.empty((len(q) + 1, len(r) + 1), dtype=np.float64)
+    b = np.empty((len(q) + 1, len(r) + 1), dtype=np.int8)
+    _fill_table(q, r, cost, cls, translit, digraph, d, b)
+    return d, b
+
+
+@numba.njit(**_JIT)
+def _fill_table(
+    q: I32,
+    r: I32,
+    cost: npt.NDArray[np.float64],
+    cls: Any,
+    translit: Any,
+    digraph: Any,
+    d: npt.NDArray[np.float64],
+    b: npt.NDArray[np.int8],
+) -> None:
+    """Fill ``d`` and ``b`` (at least (len(q) + 1) x (len(r) + 1); reused between candidates so
+    the scoring loop allocates nothing)."""
     n, m = len(q), len(r)
     c_tr, c_star, c_star_char, c_emb = cost[1], cost[3], cost[4], cost[5]
     c_miss, c_extra, c_swap, c_dig = cost[7], cost[8], cost[9], cost[10]
-    d = np.empty((n + 1, m + 1), dtype=np.float64)
-    b = np.zeros((n + 1, m + 1), dtype=np.int8)
+    b[0, 0] = 0
     any_dig = False
     for j in range(2, m + 1):
         any_dig = any_dig or _digraph_end(r, j, digraph)
@@ -211,27 +229,110 @@ def weighted_table(
             d[i, j] = best
             b[i, j] = bp
     _ = c_tr
-    return d, b
 
 
 @numba.njit(**_JIT)
-def weighted_many(
+def _decode(buf: npt.NDArray[np.uint8], start: int, end: int, out: I32) -> int:
+    """UTF-8 bytes ``buf[start:end]`` to code points in ``out``; returns how many."""
+    m = 0
+    t = start
+    while t < end:
+        c = int(buf[t])
+        if c < 0x80:
+            t += 1
+        elif c < 0xE0:
+            c = ((c & 0x1F) << 6) | (int(buf[t + 1]) & 0x3F)
+            t += 2
+        elif c < 0xF0:
+            c = ((c & 0x0F) << 12) | ((int(buf[t + 1]) & 0x3F) << 6) | (int(buf[t + 2]) & 0x3F)
+            t += 3
+        else:
+            c = (
+                ((c & 0x07) << 18)
+                | ((int(buf[t + 1]) & 0x3F) << 12)
+                | ((int(buf[t + 2]) & 0x3F) << 6)
+                | (int(buf[t + 3]) & 0x3F)
+            )
+            t += 4
+        out[m] = c
+        m += 1
+    return m
+
+
+@numba.njit(**_JIT)
+def best_first(
     q: I32,
-    buf: I32,
-    starts: I64,
-    ends: I64,
+    buf: npt.NDArray[np.uint8],
+    off: I64,
+    rows: I64,
+    ub: npt.NDArray[np.float64],
+    bonus: npt.NDArray[np.float64],
+    dk: I64,
+    k: int,
+    limit: int,
+    scores: npt.NDArray[np.float64],
+    scale: npt.NDArray[np.float64],
     cost: npt.NDArray[np.float64],
     cls: Any,
     translit: Any,
     digraph: Any,
-) -> npt.NDArray[np.float64]:
-    """Weighted distance of the reading ``q`` to each serial ``buf[starts[i]:ends[i]]``."""
-    out = np.empty(len(starts), dtype=np.float64)
-    for i in range(len(starts)):
-        r = buf[starts[i] : ends[i]]
-        d, _ = weighted_table(q, r, cost, cls, translit, digraph)
-        out[i] = d[len(q), len(r)]
-    return out
+) -> tuple[I64, npt.NDArray[np.float64]]:
+    """Exact weighted distances of candidates taken in the order given (best upper bound ``ub``
+    of the score first) until no remaining candidate can reach the ``limit``-th best score.
+
+    ``scores`` are the scores already found for this reading.  A candidate's score is
+    ``scale[0] - min(d, scale[2]) + bonus`` when d = 0, ``scale[1] - ...`` otherwise (the exact
+    and full tiers of the index); a candidate admitted with
+    ``dk > k`` key edits (for a two-letter transliteration) counts only if d <= k.  Returns the
+    positions and distances of the candidates that may be in the results (a slightly generous
+    superset: the caller ranks them with rounded scores)."""
+    n = len(q)
+    maxm = 1
+    for i in range(len(rows)):
+        maxm = max(maxm, off[rows[i] + 1] - 1 - off[rows[i]])
+    d = np.empty((n + 1, maxm + 1), dtype=np.float64)
+    b = np.empty((n + 1, maxm + 1), dtype=np.int8)
+    r = np.empty(maxm, dtype=np.int32)
+    top = np.full(max(limit, 1), -np.inf)  # the best `limit` scores so far (unordered)
+    filled = 0
+    for s in scores:
+        if filled < limit:
+            top[filled] = s
+            filled += 1
+        else:
+            j = np.argmin(top)
+            if s > top[j]:
+                top[j] = s
+    kth = np.min(top) if filled >= limit else -np.inf
+    out_i = np.empty(len(rows), dtype=np.int64)
+    out_d = np.empty(len(rows), dtype=np.float64)
+    cnt = 0
+    slack = 1e-6
+    for i in range(len(rows)):
+        if filled >= limit and ub[i] < kth - slack:
+            break
+        row = rows[i]
+        m = _decode(buf, off[row], off[row + 1] - 1, r)
+        _fill_table(q, r[:m], cost, cls, translit, digraph, d, b)
+        dist = d[n, m]
+        if dk[i] > k and dist > k + 1e-9:
+            continue
+        score = (scale[0] if dist == 0.0 else scale[1]) - min(dist, scale[2]) + bonus[i]
+        if filled >= limit and score < kth - slack:
+            continue
+        out_i[cnt] = i
+        out_d[cnt] = dist
+        cnt += 1
+        if filled < limit:
+            top[filled] = score
+            filled += 1
+        else:
+            j = np.argmin(top)
+            if score > top[j]:
+                top[j] = score
+        if filled >= limit:
+            kth = np.min(top)
+    return out_i[:cnt], out_d[:cnt]
 
 
 # --- candidate scan ------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ import numpy.typing as npt
 from . import _compiled as C
 from .normalise import CONFUSION_CLASSES, TRANSLITERATION_PAIRS, confusion_key
 
-__all__ = ["COSTS", "Difference", "align", "weighted_distance", "weighted_distances"]
+__all__ = ["COSTS", "COST_VECTOR", "Difference", "align", "weighted_distance"]
 
 COSTS: Final[dict[str, float]] = {
     "confusion": 0.2,
@@ -119,7 +119,8 @@ def _embedded(s: str, i: int) -> bool:
     return 0 < i < len(s) - 1 and s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
 
 
-_COST_VECTOR: Final = np.array([COSTS[name] for name in C.COST_ORDER], dtype=np.float64)
+#: :data:`COSTS` in the order the compiled kernels take them
+COST_VECTOR: Final = np.array([COSTS[name] for name in C.COST_ORDER], dtype=np.float64)
 
 
 def _table(query: str, record: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8]]:
@@ -131,20 +132,10 @@ def _table(query: str, record: str) -> tuple[npt.NDArray[np.float64], npt.NDArra
     return C.weighted_table(  # type: ignore[no-any-return]
         C.as_codepoints(query),
         C.as_codepoints(record),
-        _COST_VECTOR,
+        COST_VECTOR,
         C.CONFUSION_CLASS,
         C.TRANSLIT,
         C.DIGRAPH,
-    )
-
-
-def weighted_distances(
-    query: str, buf: npt.NDArray[np.int32], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
-) -> npt.NDArray[np.float64]:
-    """Weighted distance of ``query`` to each serial ``buf[starts[i]:ends[i]]`` (code points), in
-    one compiled call: how the index scores a batch of candidates."""
-    return C.weighted_many(  # type: ignore[no-any-return]
-        C.as_codepoints(query), buf, starts, ends, _COST_VECTOR, C.CONFUSION_CLASS, C.TRANSLIT, C.DIGRAPH
     )
 
 

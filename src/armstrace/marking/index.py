@@ -33,7 +33,7 @@ import heapq
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -45,7 +45,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from . import _arrays as A
 from . import _compiled as C
-from .distance import COSTS, Difference, align, weighted_distances
+from .distance import COST_VECTOR, COSTS, Difference, align
 from .normalise import (
     TRANSLITERATION_DIGRAPHS,
     TRANSLITERATION_PAIRS,
@@ -92,6 +92,8 @@ TIER_EXACT: Final = 2
 TIER_FULL: Final = 1
 TIER_PARTIAL: Final = 0
 MAX_DISTANCE: Final = 4.5
+#: (exact-tier base, full-tier base, distance cap) of a full match's score, for the compiled loop
+_SCORE_SCALE: Final = np.array([10 * TIER_EXACT + 5, 10 * TIER_FULL + 5, MAX_DISTANCE], dtype=np.float64)
 _TIER_NAMES: Final = {TIER_EXACT: "exact", TIER_FULL: "full", TIER_PARTIAL: "partial"}
 _ARRAY_NAMES: Final[tuple[str, ...]] = (
     "ids",
@@ -177,13 +179,6 @@ def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
-
-
-def _codepoints_of(texts: list[str]) -> tuple[npt.NDArray[np.int32], A.I64, A.I64]:
-    """Strings as one code-point buffer with start and end offsets (the compiled DP's input)."""
-    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    ends = np.cumsum(lens)
-    return C.as_codepoints("".join(texts)), ends - lens, ends
 
 
 def _fast_diffs(query: str, record: str, weighted: float) -> list[Difference] | None:
@@ -930,14 +925,7 @@ class MarkingIndex:
         bonus = self._bonus_for(q, self._row_codes(rows))
         ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
         ids = np.asarray(st["ids"][rows])
-        self._consider_full(q, ub, bonus, dk, ids, rows, lambda idx: self._row_codepoints(rows[idx]), k)
-
-    def _row_codepoints(self, rows: A.I64) -> tuple[npt.NDArray[np.int32], A.I64, A.I64]:
-        """Normalised serials of base rows as code points (buffer, starts, ends)."""
-        buf, off = A.gather(self._store["norm_buf"], self._store["norm_off"], rows)
-        if not len(buf) or int(buf.max()) < 128:
-            return buf.astype(np.int32), off[:-1], off[1:] - 1
-        return _codepoints_of(buf.tobytes().decode("utf-8").split("\n")[:-1])
+        self._consider_full(q, ub, bonus, dk, ids, rows, None, k)
 
     def _score_overlay(self, q: _Query, k: int, cq: int) -> None:
         oids, okeys = self._overlay_lists()
@@ -954,16 +942,9 @@ class MarkingIndex:
         bonus = self._bonus_for(q, codes)
         ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
         ids = np.array([r.record_id for r in recs], dtype=np.int64)
-        self._consider_full(
-            q,
-            ub,
-            bonus,
-            dk,
-            ids,
-            np.full(len(recs), -1, dtype=np.int64),
-            lambda idx: _codepoints_of([recs[i].norm for i in idx.tolist()]),
-            k,
-        )
+        buf = np.frombuffer("".join(r.norm + "\n" for r in recs).encode("utf-8"), dtype=np.uint8)
+        rows = np.arange(len(recs), dtype=np.int64)
+        self._consider_full(q, ub, bonus, dk, ids, rows, (buf, A.offsets_from_separated(buf)), k)
 
     def _consider_full(
         self,
@@ -973,44 +954,45 @@ class MarkingIndex:
         dk: npt.NDArray[np.int64],
         ids: npt.NDArray[np.int64],
         rows: npt.NDArray[np.int64],
-        codepoints: Callable[[A.I64], tuple[npt.NDArray[np.int32], A.I64, A.I64]],
+        serials: tuple[A.U8, A.I64] | None,
         k: int,
     ) -> None:
-        """Best-first exact scoring of full-match candidates, in batches (one compiled call
-        each); stops as soon as no remaining candidate can reach the current ``full_limit``-th
-        score (ties included).  ``codepoints(indices)`` gives those candidates' serials."""
-        lim = q.full_limit
+        """Exact scoring of full-match candidates, best upper bound first, in one compiled loop
+        (:func:`._compiled.best_first`) that stops as soon as no remaining candidate can reach
+        the current ``full_limit``-th score (ties included).  ``rows`` index the base's
+        normalised serials, or ``serials`` (UTF-8 buffer and offsets) for overlay records."""
         order = np.argsort(-ub, kind="stable")
-        pos, batch = 0, max(4 * lim, 64)
-        while pos < len(order):
-            kth = q.heap[0] if len(q.heap) >= lim else -np.inf
-            idx = order[pos : pos + batch]
-            # ub is sorted: the candidates that can still reach the limit-th score are a prefix
-            idx = idx[: int(np.searchsorted(-ub[idx], -(kth - 1e-9), "right"))]
-            if not len(idx):
-                break
-            pos += batch
-            batch = 256
-            d = weighted_distances(q.norm, *codepoints(idx))
-            tier = np.where(d == 0.0, TIER_EXACT, TIER_FULL)
-            score = np.round(10 * tier + 5 - np.minimum(d, MAX_DISTANCE) + bonus[idx], 6)
-            # admitted for a two-letter transliteration that did not help: not a match
-            keep = (dk[idx] <= k) | (d <= k + 1e-9)
-            if len(q.heap) >= lim:
-                keep &= score >= kth - 1e-9  # cannot enter the results
-            for j in np.flatnonzero(keep).tolist():
-                i = int(idx[j])
-                sc = float(score[j])
-                rid = int(ids[i])
-                prev = q.found.get(rid)
-                if prev is None or prev[0] < sc:
-                    row = int(rows[i])
-                    q.found[rid] = (sc, float(d[j]), int(tier[j]), ("b", row) if row >= 0 else ("o", rid), None)
-                    q.key_dk[rid] = int(dk[i])
-                if len(q.heap) < lim:
-                    heapq.heappush(q.heap, sc)
-                elif sc > q.heap[0]:
-                    heapq.heapreplace(q.heap, sc)
+        buf, off = serials if serials is not None else (self._store["norm_buf"], self._store["norm_off"])
+        sel, dist = C.best_first(
+            C.as_codepoints(q.norm),
+            buf,
+            off,
+            rows[order],
+            ub[order],
+            bonus[order],
+            dk[order],
+            k,
+            q.full_limit,
+            np.array(q.heap, dtype=np.float64),
+            _SCORE_SCALE,
+            COST_VECTOR,
+            C.CONFUSION_CLASS,
+            C.TRANSLIT,
+            C.DIGRAPH,
+        )
+        for i, d in zip(order[sel].tolist(), dist.tolist(), strict=True):
+            tier = TIER_EXACT if d == 0.0 else TIER_FULL
+            score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + float(bonus[i]), 6)
+            rid = int(ids[i])
+            prev = q.found.get(rid)
+            if prev is None or prev[0] < score:
+                ref = ("o", rid) if serials is not None else ("b", int(rows[i]))
+                q.found[rid] = (score, d, tier, ref, None)
+                q.key_dk[rid] = int(dk[i])
+            if len(q.heap) < q.full_limit:
+                heapq.heappush(q.heap, score)
+            elif score > q.heap[0]:
+                heapq.heapreplace(q.heap, score)
 
     def _overlay_item(
         self,
