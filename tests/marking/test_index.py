@@ -387,22 +387,56 @@ def test_staged_search_equals_exhaustive_search() -> None:
         assert a == b, s
 
 
+def _unmix64(value: int) -> int:
+    """Inverse of the splitmix64 finaliser (``_arrays.mix64``): how keys were stored before format 3."""
+    mask = (1 << 64) - 1
+
+    def unshift(x: int, s: int) -> int:
+        y = x
+        for _ in range(64 // s + 1):
+            y = x ^ (y >> s)
+        return y & mask
+
+    x = unshift(value, 31)
+    x = (x * pow(0x94D049BB133111EB, -1, 1 << 64)) & mask
+    x = unshift(x, 27)
+    x = (x * pow(0xBF58476D1CE4E5B9, -1, 1 << 64)) & mask
+    return unshift(x, 30)
+
+
 @pytest.mark.parametrize(
     "fmt, missing",
-    [(1, ("cheap", "cpair_keys", "cpair_rows", "kpack", "pair_kp", "cpair_kp")), (2, ("pair_kp", "cpair_kp"))],
+    [
+        (1, ("cheap", "cpair_keys", "cpair_rows", "kpack", "pair_kp", "cpair_kp", "pair_dir", "cpair_dir")),
+        (2, ("pair_kp", "cpair_kp", "pair_dir", "cpair_dir")),
+    ],
 )
 def test_loads_older_index_formats(index: MarkingIndex, tmp_path: Path, fmt: int, missing: tuple[str, ...]) -> None:
+    """An index saved by format 1 or 2 (pair keys not mixed, fewer arrays) still answers alike."""
     import json
 
+    import numpy as np
+
+    from armstrace.marking import _arrays as A
+
     index.save(tmp_path / "ix")
+    d = tmp_path / "ix"
+    keys = np.load(d / "pair_keys.npy")
+    assert [_unmix64(int(k)) for k in A.mix64(keys[:5])] == keys[:5].tolist()
+    for prefix in ("", "c") if fmt == 2 else ("",):
+        keys = np.array([_unmix64(int(k)) for k in np.load(d / f"{prefix}pair_keys.npy")], dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")
+        np.save(d / f"{prefix}pair_keys.npy", keys[order])
+        np.save(d / f"{prefix}pair_rows.npy", np.load(d / f"{prefix}pair_rows.npy")[order])
     for name in missing:
-        (tmp_path / "ix" / f"{name}.npy").unlink()
-    meta = json.loads((tmp_path / "ix" / "meta.json").read_text())
+        (d / f"{name}.npy").unlink()
+    meta = json.loads((d / "meta.json").read_text())
     meta["format"] = fmt
-    (tmp_path / "ix" / "meta.json").write_text(json.dumps(meta))
-    loaded = MarkingIndex.load(tmp_path / "ix")
+    (d / "meta.json").write_text(json.dumps(meta))
+    loaded = MarkingIndex.load(d)
     for q in ("AK12O345", "1985 LT 1234", "369257", "7H3"):
         assert [m.record_id for m in loaded.search(q)] == [m.record_id for m in index.search(q)]
+    assert np.array_equal(loaded._store["pair_keys"], index._store["pair_keys"])
 
 
 def test_fast_explanations_agree_with_the_weighted_alignment() -> None:

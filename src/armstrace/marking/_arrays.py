@@ -14,10 +14,12 @@ Layout of one "store" (all arrays, saved as ``.npy``):
 * ``raw_buf`` / ``raw_off``: the serial exactly as registered (newlines replaced by spaces).
 * ``manufacturer``/``model``/``calibre``/``country`` (int32): codes into small vocabularies,
   -1 when unknown.
-* ``pair_keys`` (uint64, sorted) / ``pair_rows`` (int32): the pigeonhole partition index (below);
+* ``pair_keys`` (uint64, sorted; :func:`mix64` of the packed pair) / ``pair_rows`` (int32): the
+  pigeonhole partition index (below); ``pair_dir`` (int64): where each bucket of the keys' top
+  bits starts (:func:`key_directory`);
   ``pair_kp`` (uint64): each entry's packed key (``kpack`` of its row) stored inline, so the
   compiled scan reads the index sequentially instead of jumping to ``kpack`` once per hit.
-* ``cheap`` (bool) / ``cpair_keys`` / ``cpair_rows`` / ``cpair_kp``: the pair index restricted to
+* ``cheap`` (bool) / ``cpair_keys`` / ``cpair_rows`` / ``cpair_kp`` / ``cpair_dir``: the pair index restricted to
   the rows whose edits can cost less than 1.0 per key edit (see :func:`cheap_rows`).
 * ``kpack`` (uint64): the first 12 key codes and the length of each row (:func:`pack_keys`).
 * ``gram_off`` (int64, 32769) / ``gram_rows`` (int32): trigram posting lists (sorted, unique rows).
@@ -80,6 +82,29 @@ def splitmix64(x: int) -> int:
     x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
     x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
     return x ^ (x >> 31)
+
+
+def mix64(keys: U64) -> U64:
+    """The splitmix64 finaliser, vectorised: a bijection of uint64 that spreads the packed pairs
+    (whose high bits are mostly zero for short parts) evenly, so the top bits of a stored key
+    address a directory bucket (:func:`key_directory`).  Being a bijection, no two keys merge."""
+    with np.errstate(over="ignore"):
+        x = np.asarray(keys, dtype=np.uint64)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        out: U64 = x ^ (x >> np.uint64(31))
+    return out
+
+
+def key_directory(keys: U64) -> npt.NDArray[np.integer]:
+    """Start offset in the sorted ``keys`` of every bucket of their top ``b`` bits (about 8 keys
+    per bucket), plus the end: a probe then costs two directory reads and a search among a few
+    neighbouring keys instead of a binary search through the whole array."""
+    bits = max(4, min(26, int(np.ceil(np.log2(max(len(keys), 1) / 8 + 1)))))
+    counts = np.bincount((np.asarray(keys) >> np.uint64(64 - bits)).astype(np.int64), minlength=1 << bits)
+    out = np.zeros((1 << bits) + 1, dtype=np.int32 if len(keys) < 2**31 else np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -182,7 +207,13 @@ def build_cheap_index(pair_keys: U64, pair_rows: I32, cheap: npt.NDArray[np.bool
 
 def complete_structures(store: dict[str, npt.NDArray[Any]]) -> None:
     """Derive, in place, the arrays an index saved by an older format lacks (cheap rows and
-    their pair index, packed keys, inline packed keys): vectorised, seconds at 10 M records."""
+    their pair index, packed keys, inline packed keys, directories; before format 3 the pair
+    keys were not mixed): vectorised, seconds at 10 M records."""
+    if "pair_dir" not in store:
+        keys = mix64(store["pair_keys"])
+        order = np.argsort(keys)
+        store["pair_keys"], store["pair_rows"] = keys[order], np.asarray(store["pair_rows"])[order]
+        store["pair_dir"] = key_directory(store["pair_keys"])
     if "cheap" not in store:
         store["cheap"] = cheap_rows(store["norm_buf"], store["norm_off"])
     if "cpair_keys" not in store:
@@ -196,6 +227,8 @@ def complete_structures(store: dict[str, npt.NDArray[Any]]) -> None:
     for rows, inline in (("pair_rows", "pair_kp"), ("cpair_rows", "cpair_kp")):
         if inline not in store:
             store[inline] = np.asarray(store["kpack"])[store[rows]]
+    if "cpair_dir" not in store:
+        store["cpair_dir"] = key_directory(store["cpair_keys"])
 
 
 def build_structures(norm_buf: U8, norm_off: I64) -> dict[str, npt.NDArray[Any]]:
@@ -216,7 +249,7 @@ def build_structures(norm_buf: U8, norm_off: I64) -> dict[str, npt.NDArray[Any]]
         for p, (i, j) in enumerate(PAIRS):
             k = (packs[i] << np.uint64(30)) | packs[j]
             k ^= np.uint64(group_const(length, p))
-            pair_keys[pos : pos + len(rows)] = k
+            pair_keys[pos : pos + len(rows)] = mix64(k)
             pair_rows[pos : pos + len(rows)] = r32
             pos += len(rows)
         rows_u = rows.astype(np.uint64)
@@ -259,10 +292,12 @@ def build_structures(norm_buf: U8, norm_off: I64) -> dict[str, npt.NDArray[Any]]
         "pair_keys": pair_keys,
         "pair_rows": pair_rows,
         "pair_kp": kpack[pair_rows],
+        "pair_dir": key_directory(pair_keys),
         "cheap": cheap,
         "cpair_keys": cpair_keys,
         "cpair_rows": cpair_rows,
         "cpair_kp": kpack[cpair_rows],
+        "cpair_dir": key_directory(cpair_keys),
         "gram_off": gram_off,
         "gram_rows": gram_rows,
         "kpack": kpack,
@@ -345,7 +380,8 @@ def probe_templates(n: int, k: int, pairs: tuple[int, ...]) -> tuple[tuple[int, 
 
 
 def probe_keys(key_codes: list[int], k: int, pairs: tuple[int, ...] = (0, 1, 2, 3, 4, 5)) -> list[int]:
-    """Pair-index keys to probe for one query key (codes) with at most k Levenshtein edits."""
+    """Pair-index keys (before :func:`mix64`) to probe for one query key (codes) with at most k
+    Levenshtein edits."""
     n = len(key_codes)
     h = [0] * (n + 1)
     for t, c in enumerate(key_codes):

@@ -463,8 +463,24 @@ def _window_ok(qshift: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int, k:
 
 
 @numba.njit(**_JIT)
+def key_ranges(keys: npt.NDArray[np.uint64], directory: I64, probes: npt.NDArray[np.uint64]) -> tuple[I64, I64]:
+    """[lo, hi) of each probe in the sorted ``keys`` through their bucket directory."""
+    shift = np.uint64(64 - int(np.log2(len(directory) - 1)))
+    lo = np.empty(len(probes), dtype=np.int64)
+    hi = np.empty(len(probes), dtype=np.int64)
+    for p in range(len(probes)):
+        h = probes[p] >> shift
+        a, e = directory[h], directory[h + 1]
+        bucket = keys[a:e]
+        lo[p] = a + np.searchsorted(bucket, probes[p], "left")
+        hi[p] = a + np.searchsorted(bucket, probes[p], "right")
+    return lo, hi
+
+
+@numba.njit(**_JIT)
 def scan_pairs(
     pair_keys: npt.NDArray[np.uint64],
+    pair_dir: npt.NDArray[np.integer],
     pair_rows: I32,
     pair_kp: npt.NDArray[np.uint64],
     probes: npt.NDArray[np.uint64],
@@ -476,14 +492,13 @@ def scan_pairs(
     n: int,
     kcut: int,
 ) -> tuple[I64, npt.NDArray[np.int8]]:
-    """Rows stored under the (sorted) probe keys whose key is within ``kcut`` OSA edits of the
+    """Rows stored under the probe keys (mixed, sorted) whose key is within ``kcut`` OSA edits of the
     query key (``n`` <= 64 codes, pattern masks ``pm``; ``qshift`` from :func:`shifted_queries`
     with the same ``kcut``, or empty), with that distance, or -1 when it cannot be computed here
     (a non-ASCII serial: the caller computes it on characters).  ``pair_kp`` holds each entry's
     packed key inline, so the scan reads memory sequentially.  Rows may repeat (one per probe
     that hit them)."""
-    lo = np.searchsorted(pair_keys, probes, "left")
-    hi = np.searchsorted(pair_keys, probes, "right")
+    lo, hi = key_ranges(pair_keys, pair_dir, probes)
     total = 0
     for p in range(len(probes)):
         total += hi[p] - lo[p]

@@ -64,11 +64,13 @@ FORMAT_VERSION: Final = 3
 #: arrays that older formats lack; derived on load (:func:`._arrays.complete_structures`)
 _DERIVED_SINCE: Final[dict[str, int]] = {
     "cheap": 2,
-    "cpair_keys": 2,
-    "cpair_rows": 2,
+    "cpair_keys": 3,  # format 2 has them with unmixed keys: rebuilt
+    "cpair_rows": 3,
     "kpack": 2,
     "pair_kp": 3,
     "cpair_kp": 3,
+    "pair_dir": 3,
+    "cpair_dir": 3,
 }
 FIELDS: Final[tuple[str, ...]] = ("manufacturer", "model", "calibre", "country")
 
@@ -85,8 +87,8 @@ ATTRIBUTE_WEIGHTS: Final[dict[str, tuple[float, float]]] = {
     "calibre": (0.10, 0.02),
     "country": (0.05, 0.02),
 }
-_PAIR_ARRAYS: Final = ("pair_keys", "pair_rows", "pair_kp")
-_CHEAP_PAIR_ARRAYS: Final = ("cpair_keys", "cpair_rows", "cpair_kp")
+_PAIR_ARRAYS: Final = ("pair_keys", "pair_dir", "pair_rows", "pair_kp")
+_CHEAP_PAIR_ARRAYS: Final = ("cpair_keys", "cpair_dir", "cpair_rows", "cpair_kp")
 _EMPTY_ROWS: Final = np.zeros(0, dtype=np.int64)
 TIER_EXACT: Final = 2
 TIER_FULL: Final = 1
@@ -179,6 +181,11 @@ def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def _probe_array(keys: list[int]) -> A.U64:
+    """Probe keys as stored in the pair index (mixed), sorted and unique."""
+    return _sorted_unique(A.mix64(np.array(keys, dtype=np.uint64)))
 
 
 def _fast_diffs(query: str, record: str, weighted: float) -> list[Difference] | None:
@@ -744,7 +751,7 @@ class MarkingIndex:
         pk = self._store[names[0]]
         if not len(pk) or not keys:
             return _EMPTY_ROWS
-        karr = _sorted_unique(np.array(keys, dtype=np.uint64))
+        karr = _probe_array(keys)
         lo = np.searchsorted(pk, karr, "left").astype(np.int64)
         hi = np.searchsorted(pk, karr, "right").astype(np.int64)
         hit = np.asarray(self._store[names[1]][A.ranges_index(lo, hi - lo)]).astype(np.int64)
@@ -756,7 +763,7 @@ class MarkingIndex:
         (:func:`._compiled.scan_pairs`) handles ASCII keys of up to 64 characters; other readings
         take the vectorised path (gather every hit, rapidfuzz's OSA)."""
         st = self._store
-        pk, pr, pkp = _CHEAP_PAIR_ARRAYS if cheap_only else _PAIR_ARRAYS
+        pk, pdir, pr, pkp = _CHEAP_PAIR_ARRAYS if cheap_only else _PAIR_ARRAYS
         if not len(st[pk]) or not keys:
             return _EMPTY_ROWS, _EMPTY_ROWS
         if not q.key.isascii() or len(q.codes) > 64:
@@ -765,10 +772,11 @@ class MarkingIndex:
             dist = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
             keep = dist <= kcut
             return rows[keep], dist[keep]
-        probes = _sorted_unique(np.array(keys, dtype=np.uint64))
+        probes = _probe_array(keys)
         qshift = C.shifted_queries(q.codes, kcut)
         rows, d8 = C.scan_pairs(
             st[pk],
+            st[pdir],
             st[pr],
             st[pkp],
             probes,
@@ -846,8 +854,9 @@ class MarkingIndex:
         ka = min(k, 1)
         pk = self._store["pair_keys"]
         per_pair = [A.probe_keys(codes, ka, (p,)) for p in range(len(A.PAIRS))]
-        allk = np.array([x for ks in per_pair for x in ks], dtype=np.uint64)
-        cnt = np.searchsorted(pk, allk, "right") - np.searchsorted(pk, allk, "left")
+        allk = A.mix64(np.array([x for ks in per_pair for x in ks], dtype=np.uint64))
+        lo, hi = C.key_ranges(pk, self._store["pair_dir"], allk)
+        cnt = hi - lo
         ends = np.cumsum([len(ks) for ks in per_pair]).tolist()
         sums = [int(cnt[(ends[p - 1] if p else 0) : ends[p]].sum()) for p in range(len(A.PAIRS))]
         chosen: tuple[int, ...]
