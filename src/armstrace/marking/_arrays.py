@@ -102,7 +102,7 @@ def key_directory(keys: U64) -> npt.NDArray[np.integer]:
     neighbouring keys instead of a binary search through the whole array."""
     bits = max(4, min(26, int(np.ceil(np.log2(max(len(keys), 1) / 8 + 1)))))
     counts = np.bincount((np.asarray(keys) >> np.uint64(64 - bits)).astype(np.int64), minlength=1 << bits)
-    out = np.zeros((1 << bits) + 1, dtype=np.int32 if len(keys) < 2**31 else np.int64)
+    out: npt.NDArray[np.integer] = np.zeros((1 << bits) + 1, dtype=np.int32 if len(keys) < 2**31 else np.int64)
     np.cumsum(counts, out=out[1:])
     return out
 
