@@ -75,6 +75,9 @@ _QMARK: Final = 63
 _STAR: Final = 42
 
 _JIT: Final[dict[str, Any]] = {"cache": True, "nogil": True}
+#: small helpers of the hot loops are inlined by numba itself (a call between separately
+#: compiled functions is not inlined by LLVM and costs several times the helper's own work)
+_INLINE: Final[dict[str, Any]] = {**_JIT, "inline": "always"}
 
 
 def as_codepoints(text: str) -> I32:
@@ -82,23 +85,23 @@ def as_codepoints(text: str) -> I32:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.int32)
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _is_digit(c: int) -> bool:
     return 48 <= c <= 57
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _is_alpha(c: int) -> bool:
     # normalised serials hold A-Z, 0-9 and letters of other scripts (digits are all folded)
     return 65 <= c <= 90 or 97 <= c <= 122 or c >= 128
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _embedded(s: I32, i: int) -> bool:
     return 0 < i < len(s) - 1 and _is_alpha(s[i]) and _is_digit(s[i - 1]) and _is_digit(s[i + 1])
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _key(c: int, cls: npt.NDArray[np.int8]) -> int:
     """Confusion-folded character (the class number, offset past Unicode, or the character)."""
     if c < 128 and cls[c] != 0:
@@ -106,7 +109,7 @@ def _key(c: int, cls: npt.NDArray[np.int8]) -> int:
     return c
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _sub(q: int, r: int, cost: npt.NDArray[np.float64], cls: Any, translit: Any) -> float:
     if q == r:
         return 0.0
@@ -120,7 +123,7 @@ def _sub(q: int, r: int, cost: npt.NDArray[np.float64], cls: Any, translit: Any)
     return cost[6]
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _digraph_end(s: I32, j: int, digraph: Any) -> bool:
     """Is s[j-2:j] a two-letter transliteration (ZH, TS, CH ...)?"""
     return j >= 2 and s[j - 2] < 128 and s[j - 1] < 128 and digraph[s[j - 2], s[j - 1]]
@@ -346,7 +349,7 @@ def pattern_masks(codes: list[int]) -> npt.NDArray[np.uint64]:
     return pm
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _osa_step(
     pm_j: np.uint64, vp: np.uint64, vn: np.uint64, d0: np.uint64, pm_old: np.uint64, mask: np.uint64, dist: int
 ) -> tuple[np.uint64, np.uint64, np.uint64, int]:
@@ -366,7 +369,7 @@ def _osa_step(
     return vp, vn, d0, dist
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _osa_packed(pm: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int) -> int:
     """OSA distance between the query (pattern masks, length n >= 1) and a packed key of m codes."""
     vp = ~np.uint64(0)
@@ -411,20 +414,26 @@ _F_LOW4: Final = np.uint64(sum(15 << (5 * j) for j in range(12)))
 _F_ALL: Final = np.uint64((1 << 60) - 1)
 
 
+WINDOW: Final = 3  # largest k the window test takes
+
+
 def shifted_queries(codes: list[int], k: int) -> npt.NDArray[np.uint64]:
-    """The query key packed like ``kpack`` (12 big-endian five-bit fields) and shifted by
-    -k..k fields, for :func:`_window_ok`; empty when the key is longer than 12 characters."""
-    if len(codes) > 12:
+    """The query key packed like ``kpack`` (12 big-endian five-bit fields) shifted by -3..3
+    fields, then a mask per shift (all ones for the shifts within -k..k, else zero), for
+    :func:`_window_ok`; empty when the key is longer than 12 characters or k > 3."""
+    if len(codes) > 12 or k > WINDOW:
         return np.zeros(0, dtype=np.uint64)
     qv = 0
     for c in codes:
         qv = (qv << 5) | c
     qv <<= 5 * (12 - len(codes))
     full = (1 << 60) - 1
-    return np.array([(qv << (5 * s)) & full if s >= 0 else qv >> (-5 * s) for s in range(-k, k + 1)], dtype=np.uint64)
+    shifted = [(qv << (5 * s)) & full if s >= 0 else qv >> (-5 * s) for s in range(-WINDOW, WINDOW + 1)]
+    masks = [full if abs(s) <= k else 0 for s in range(-WINDOW, WINDOW + 1)]
+    return np.array(shifted + masks, dtype=np.uint64)
 
 
-@numba.njit(**_JIT)
+@numba.njit(**_INLINE)
 def _popcount(x: np.uint64) -> int:
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
@@ -432,34 +441,44 @@ def _popcount(x: np.uint64) -> int:
     return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
-@numba.njit(**_JIT)
-def _first_fields(m: int) -> np.uint64:
-    """High bits of the first m fields (big-endian) of a packed key."""
-    out = np.uint64(0)
-    for j in range(m):
-        out |= np.uint64(1) << np.uint64(5 * (11 - j) + 4)
-    return out
+#: high bits of the first m fields (big-endian) of a packed key, per m
+_FIRST_FIELDS: Final = np.array(
+    [sum(1 << (5 * (11 - j) + 4) for j in range(min(m, 12))) for m in range(16)], dtype=np.uint64
+)
 
 
-@numba.njit(**_JIT)
-def _window_ok(qshift: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int, k: int) -> bool:
+@numba.njit(**_INLINE)
+def _equal_fields(v: np.uint64, shifted: np.uint64, mask: np.uint64) -> np.uint64:
+    """High bit of every field of ``v`` equal to the same field of ``shifted`` (SWAR)."""
+    x = v ^ shifted
+    return ~(((x & _F_LOW4) + _F_LOW4) | x) & _F_HIGH & mask
+
+
+@numba.njit(**_INLINE)
+def _window_ok(qs: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int, k: int) -> bool:
     """Necessary condition for OSA <= k (cheaper than the distance): at most k characters of
-    either key lack an equal character within +-k positions on the other side."""
+    either key lack an equal character within +-k positions on the other side.  Unrolled over
+    the 7 shifts of :func:`shifted_queries` (masked beyond k): a loop with variable shifts
+    costs several times more in the scan."""
     v = kp >> np.uint64(4)
-    r_hit = np.uint64(0)
-    q_hit = np.uint64(0)
-    for t in range(len(qshift)):
-        x = v ^ qshift[t]
-        eq = ~(((x & _F_LOW4) + _F_LOW4) | x) & _F_HIGH
-        r_hit |= eq
-        sft = t - k
-        if sft >= 0:
-            q_hit |= eq >> np.uint64(5 * sft)
-        else:
-            q_hit |= (eq << np.uint64(-5 * sft)) & _F_ALL
-    r_un = m - _popcount(r_hit & _first_fields(m))
-    q_un = n - _popcount(q_hit & _first_fields(n))
-    return r_un <= k and q_un <= k
+    e0 = _equal_fields(v, qs[0], qs[7])
+    e1 = _equal_fields(v, qs[1], qs[8])
+    e2 = _equal_fields(v, qs[2], qs[9])
+    e3 = _equal_fields(v, qs[3], qs[10])
+    e4 = _equal_fields(v, qs[4], qs[11])
+    e5 = _equal_fields(v, qs[5], qs[12])
+    e6 = _equal_fields(v, qs[6], qs[13])
+    r_hit = e0 | e1 | e2 | e3 | e4 | e5 | e6
+    q_hit = (
+        ((e0 << np.uint64(15)) & _F_ALL)
+        | ((e1 << np.uint64(10)) & _F_ALL)
+        | ((e2 << np.uint64(5)) & _F_ALL)
+        | e3
+        | (e4 >> np.uint64(5))
+        | (e5 >> np.uint64(10))
+        | (e6 >> np.uint64(15))
+    )
+    return m - _popcount(r_hit & _FIRST_FIELDS[m]) <= k and n - _popcount(q_hit & _FIRST_FIELDS[n]) <= k
 
 
 @numba.njit(**_JIT)
