@@ -87,3 +87,15 @@ def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
             if reading in special and cutoff >= 1:
                 assert special[reading] in rows.tolist()
     assert compared > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=60), max_size=40), min_size=1, max_size=4))
+def test_posting_intersection_equals_set_intersection(lists: list[list[int]]) -> None:
+    postings = [sorted(set(x)) for x in lists]
+    postings.sort(key=len)
+    flat = np.array([r for p in postings for r in p], dtype=np.int32)
+    ends = np.cumsum([len(p) for p in postings]).astype(np.int64)
+    starts = ends - np.array([len(p) for p in postings], dtype=np.int64)
+    expected = sorted(set.intersection(*(set(p) for p in postings)))
+    assert C.intersect_postings(flat, starts, ends).tolist() == expected

@@ -482,6 +482,42 @@ def _window_ok(qs: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int, k: int
 
 
 @numba.njit(**_JIT)
+def intersect_postings(postings: I32, starts: I64, ends: I64) -> I64:
+    """Rows present in every sorted posting list ``postings[starts[i]:ends[i]]`` (the first
+    should be the shortest): each of its rows is looked up in the others by galloping search,
+    so the cost follows the shortest list, not the longest."""
+    first = postings[starts[0] : ends[0]]
+    out = np.empty(len(first), dtype=np.int64)
+    pos = starts.copy()
+    cnt = 0
+    for x in first:
+        ok = True
+        for li in range(1, len(starts)):
+            lo, end = pos[li], ends[li]
+            step = 1
+            hi = lo
+            while hi < end and postings[hi] < x:  # gallop to a bound, then binary search
+                lo = hi + 1
+                hi += step
+                step *= 2
+            hi = min(hi, end)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if postings[mid] < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            pos[li] = lo
+            if lo >= end or postings[lo] != x:
+                ok = False
+                break
+        if ok:
+            out[cnt] = x
+            cnt += 1
+    return out[:cnt]
+
+
+@numba.njit(**_JIT)
 def key_ranges(keys: npt.NDArray[np.uint64], directory: I64, probes: npt.NDArray[np.uint64]) -> tuple[I64, I64]:
     """[lo, hi) of each probe in the sorted ``keys`` through their bucket directory."""
     shift = np.uint64(64 - int(np.log2(len(directory) - 1)))

@@ -1030,18 +1030,10 @@ class MarkingIndex:
             return None
         go = self._store["gram_off"]
         gr = self._store["gram_rows"]
-        sizes = sorted((int(go[g + 1]) - int(go[g]), g) for g in grams)
-        size0, g0 = sizes[0]
-        rows = np.asarray(gr[int(go[g0]) : int(go[g0 + 1])]).astype(np.int64)
-        for _size, g in sizes[1:max_grams]:
-            if not len(rows) or len(rows) < 64:
-                break
-            post = np.asarray(gr[int(go[g]) : int(go[g + 1])])
-            pos = np.searchsorted(post, rows)
-            ok = pos < len(post)
-            ok[ok] = post[pos[ok]] == rows[ok]
-            rows = rows[ok]
-        return rows
+        chosen = sorted((int(go[g + 1]) - int(go[g]), g) for g in grams)[:max_grams]
+        starts = np.array([int(go[g]) for _, g in chosen], dtype=np.int64)
+        ends = np.array([int(go[g + 1]) for _, g in chosen], dtype=np.int64)
+        return C.intersect_postings(gr, starts, ends)
 
     def _search_partial(self, q: _Query) -> int:
         """Records that contain the reading (tier "partial"); returns how many were found."""
