@@ -1033,7 +1033,8 @@ class MarkingIndex:
         chosen = sorted((int(go[g + 1]) - int(go[g]), g) for g in grams)[:max_grams]
         starts = np.array([int(go[g]) for _, g in chosen], dtype=np.int64)
         ends = np.array([int(go[g + 1]) for _, g in chosen], dtype=np.int64)
-        return C.intersect_postings(gr, starts, ends)
+        rows: A.I64 = C.intersect_postings(gr, starts, ends)
+        return rows
 
     def _search_partial(self, q: _Query) -> int:
         """Records that contain the reading (tier "partial"); returns how many were found."""

@@ -20,6 +20,7 @@ Everything here is pure Python (no Django, no numpy) and deterministic.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 __all__ = [
@@ -248,7 +249,13 @@ def raw_positions(raw: str, normalised: str) -> list[int] | None:
         return out if len(out) == len(normalised) else None
     out = []
     for i, ch in enumerate(raw):
-        out.extend([i] * len(_normalise(ch, False)))
+        out.extend([i] * _normalised_length(ch))
     if len(out) != len(normalised):
         return None
     return out
+
+
+@lru_cache(maxsize=4096)
+def _normalised_length(ch: str) -> int:
+    """How many normalised characters one raw character becomes (Ж: 2, a separator: 0)."""
+    return len(_normalise(ch, False))
