@@ -188,11 +188,14 @@ def _probe_array(keys: list[int]) -> A.U64:
     return _sorted_unique(A.mix64(np.array(keys, dtype=np.uint64)))
 
 
-def _fast_diffs(query: str, record: str, weighted: float) -> list[Difference] | None:
+def _fast_diffs(
+    query: str, record: str, weighted: float, raw_pos: list[int] | None = None
+) -> list[Difference] | None:
     """Differences from rapidfuzz's Levenshtein edit operations when the weighted distance equals
     the plain edit distance of the normalised strings (then every operation of that alignment
     costs 1.0 in the weighted model: substitutions of unrelated characters, missing and extra
-    characters), and no swap is needed.  None when the weighted DP must explain the match."""
+    characters), and no swap is needed.  None when the weighted DP must explain the match.
+    ``raw_pos`` (from :func:`raw_positions`) fills each difference's ``raw_position``."""
     if query == record:
         return []
     if "?" in query or "*" in query:
@@ -201,14 +204,16 @@ def _fast_diffs(query: str, record: str, weighted: float) -> list[Difference] | 
     if lev != OSA.distance(record, query) or abs(lev - weighted) > 1e-9:
         return None
     out: list[Difference] = []
+    n = len(raw_pos) if raw_pos is not None else 0
     for e in Levenshtein.editops(record, query):
         op, i, j = e.tag, e.src_pos, e.dest_pos
+        rp = raw_pos[i] if raw_pos is not None and i < n else None
         if op == "replace":
-            out.append(Difference("substitution", i, record[i], query[j]))
+            out.append(Difference("substitution", i, record[i], query[j], rp))
         elif op == "delete":
-            out.append(Difference("missing", i, record[i], ""))
+            out.append(Difference("missing", i, record[i], "", rp))
         else:
-            out.append(Difference("extra", i, "", query[j]))
+            out.append(Difference("extra", i, "", query[j], rp))
     return out
 
 
@@ -1255,6 +1260,7 @@ class MarkingIndex:
     ) -> Match:
         raw, norm, codes = view
         parts: list[str] = []
+        rp = raw_positions(raw, norm)
         if tier == TIER_PARTIAL:
             pos = confusion_key(norm).find(q.key)
             diffs = [
@@ -1263,13 +1269,14 @@ class MarkingIndex:
             parts.append(f"partial reading: {q.norm} found at positions {pos + 1}-{pos + len(q.norm)} of {norm}")
         else:
             if diffs is None:
-                diffs = _fast_diffs(q.norm, norm, d)
+                diffs = _fast_diffs(q.norm, norm, d, rp)
+                if diffs is not None:
+                    rp = None  # built with their raw positions
             if diffs is None:
                 _, diffs = align(q.norm, norm)
             if tier == TIER_EXACT:
                 parts.append("exact match")
-        rp = raw_positions(raw, norm)
-        if rp is not None:
+        if rp is not None and diffs:
             diffs = [
                 Difference(
                     x.kind,
