@@ -87,6 +87,14 @@ ATTRIBUTE_WEIGHTS: Final[dict[str, tuple[float, float]]] = {
     "calibre": (0.10, 0.02),
     "country": (0.05, 0.02),
 }
+#: full-match candidates: (score upper bound, attribute bonus, key distance, record id, row)
+_Candidates = tuple[
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+]
 _PAIR_ARRAYS: Final = ("pair_keys", "pair_dir", "pair_rows", "pair_kp")
 _CHEAP_PAIR_ARRAYS: Final = ("cpair_keys", "cpair_dir", "cpair_rows", "cpair_kp")
 _EMPTY_ROWS: Final = np.zeros(0, dtype=np.int64)
@@ -188,9 +196,7 @@ def _probe_array(keys: list[int]) -> A.U64:
     return _sorted_unique(A.mix64(np.array(keys, dtype=np.uint64)))
 
 
-def _fast_diffs(
-    query: str, record: str, weighted: float, raw_pos: list[int] | None = None
-) -> list[Difference] | None:
+def _fast_diffs(query: str, record: str, weighted: float, raw_pos: list[int] | None = None) -> list[Difference] | None:
     """Differences from rapidfuzz's Levenshtein edit operations when the weighted distance equals
     the plain edit distance of the normalised strings (then every operation of that alignment
     costs 1.0 in the weighted model: substitutions of unrelated characters, missing and extra
@@ -878,14 +884,10 @@ class MarkingIndex:
                     v[t], v[t + 1] = v[t + 1], v[t]
                     keys.extend(A.probe_keys(v, 0, chosen[:1]))
         seen, dist_a = self._scan_stage(q, keys, k, (cq, cq_struct), False)
-        # fewer candidates than results wanted: stage B runs whatever their scores, so both
-        # stages' candidates are scored together, once
-        defer = k >= 2 and len(seen) + len(q.heap) < q.full_limit
-        if not defer:
-            self._score_rows(q, seen, dist_a, k, cq)
+        cand_a = self._bounds(q, seen, dist_a, k, cq)
         if k < 2:
+            self._consider_full(q, *cand_a, None, k)
             return
-        kth = q.heap[0] if len(q.heap) >= q.full_limit and not self._exhaustive else float("-inf")
         top = 10 * TIER_FULL + 5 + self._max_bonus(q) + 1e-9
         # cheapest 2 key edits: transliteration pairs 0.7 below 1.0 each (reading's letters),
         # letters between digits and two-letter transliterations 0.5 per key edit (the reading's
@@ -893,7 +895,15 @@ class MarkingIndex:
         tq = min(2, cq - cq_struct)
         lb_normal = 2 - 0.7 * tq - 0.5 * min(2 - tq, cq_struct)
         lb_cheap = 2 - 0.7 * tq - 0.5 * (2 - tq)
-        if kth <= top - lb_normal:
+        # Fewer than `full_limit` candidates (found so far or in stage A) could score above what a
+        # 2-edit record can reach: stage B will run in full whatever the exact scores, so both
+        # stages' candidates are scored together, once (same results, half the scoring work).
+        above = int(np.count_nonzero(cand_a[0] > top - lb_normal)) + sum(1 for x in q.heap if x > top - lb_normal)
+        defer = above < q.full_limit
+        if not defer:
+            self._consider_full(q, *cand_a, None, k)
+        kth = q.heap[0] if len(q.heap) >= q.full_limit and not self._exhaustive else float("-inf")
+        if defer or kth <= top - lb_normal:
             cheap_only = False
         elif kth <= top - lb_cheap:
             cheap_only = True
@@ -911,24 +921,20 @@ class MarkingIndex:
             pos[pos >= len(seen)] = 0
             new = seen[pos] != rows
             rows, dist = rows[new], dist[new]
+        cand = self._bounds(q, rows, dist, k, cq)
         if defer:
-            rows = np.concatenate([seen, rows])
-            order = np.argsort(rows, kind="stable")
-            rows, dist = rows[order], np.concatenate([dist_a, dist])[order]
-        self._score_rows(q, rows, dist, k, cq)
+            cand = tuple(np.concatenate([a, b]) for a, b in zip(cand_a, cand, strict=True))  # type: ignore[assignment]
+        self._consider_full(q, *cand, None, k)
 
-    def _score_rows(self, q: _Query, rows: A.I64, dk: A.I64, k: int, cq: int) -> None:
-        """Bound the score of each candidate from its key distance, then score best-first."""
-        if not len(rows):
-            return
+    def _bounds(self, q: _Query, rows: A.I64, dk: A.I64, k: int, cq: int) -> _Candidates:
+        """Candidates (upper bound of the score, attribute bonus, key distance, record id, row)
+        from the rows within reach and their key distances."""
         st = self._store
         cheap = np.asarray(st["cheap"][rows])
         # one more key edit only when a two-letter transliteration (Ж = ZH) can make it one edit
         ok = (dk <= k) | ((dk == k + 1) & (cheap | (cq > 0)))
         if not ok.all():
             rows, dk, cheap = rows[ok], dk[ok], cheap[ok]
-        if not len(rows):
-            return
         dkf = dk.astype(np.float64)
         # lower bound: every key edit costs >= 1.0, except up to cq of them through the reading's
         # cheap letters (transliteration pair 0.3, letter between digits 0.5, a two-letter
@@ -938,8 +944,7 @@ class MarkingIndex:
         lb = 0.3 * by_query + (dkf - by_query) * np.where(cheap, 0.5, 1.0)
         bonus = self._bonus_for(q, self._row_codes(rows))
         ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
-        ids = np.asarray(st["ids"][rows])
-        self._consider_full(q, ub, bonus, dk, ids, rows, None, k)
+        return ub, bonus, dk, np.asarray(st["ids"][rows]), rows
 
     def _score_overlay(self, q: _Query, k: int, cq: int) -> None:
         oids, okeys = self._overlay_lists()
