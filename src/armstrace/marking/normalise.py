@@ -244,6 +244,8 @@ def raw_positions(raw: str, normalised: str) -> list[int] | None:
     """Map each character of ``normalised`` (== ``normalise_serial(raw)``) to the index of the raw
     character it came from, so a user interface can highlight the raw marking.  Returns ``None``
     when the mapping is not character-by-character (rare combining sequences)."""
+    if raw == normalised:  # nothing removed or folded (the common case)
+        return list(range(len(raw)))
     if raw.isascii():  # the ASCII fast path keeps exactly the letters and digits
         out = [i for i, ch in enumerate(raw) if ch.isalnum()]
         return out if len(out) == len(normalised) else None
