@@ -883,6 +883,7 @@ class MarkingIndex:
                     v = codes[:]
                     v[t], v[t + 1] = v[t + 1], v[t]
                     keys.extend(A.probe_keys(v, 0, chosen[:1]))
+        keys_a = keys
         seen, dist_a = self._scan_stage(q, keys, k, (cq, cq_struct), False)
         cand_a = self._bounds(q, seen, dist_a, k, cq)
         if k < 2:
@@ -915,6 +916,8 @@ class MarkingIndex:
                 v = codes[:]
                 v[t], v[t + 1] = v[t + 1], v[t]
                 keys.extend(A.probe_keys(v, 1, (0, 5)))
+        # the keys stage A probed were scanned with the same cut-offs: only the others
+        keys = list(set(keys).difference(keys_a))
         rows, dist = self._scan_stage(q, keys, k, (cq, cq_struct), cheap_only)
         if len(rows) and len(seen):
             pos = np.searchsorted(seen, rows)
