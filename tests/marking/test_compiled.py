@@ -14,7 +14,7 @@ from armstrace.marking import MarkingIndex, confusion_key, normalise_serial
 from armstrace.marking import _arrays as A
 from armstrace.marking import _compiled as C
 from armstrace.marking.distance import _table
-from armstrace.marking.index import _Query
+from armstrace.marking.index import _probe_array, _Query
 from marking.reference_distance import _table as reference_table
 
 # confusable letters and digits, transliteration pairs, two-letter transliterations (ZH, CH, TS),
@@ -75,16 +75,16 @@ def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
         q.codes = _codes(q.key)
         q.pm = C.pattern_masks(q.codes)
         keys = A.probe_keys(q.codes, 2)
-        for cutoff in (1, 2, 3):
-            rows, dist = ix._scan(q, keys, False, cutoff)
+        for kmin, cutoff in ((0, 1), (0, 2), (0, 3), (3, 3)):
+            rows, dist = ix._scan(q, keys, _probe_array(keys), False, cutoff, kmin)
             probed = ix._probe(keys, ("pair_keys", "pair_rows"))
             _, probed_keys = ix._row_strings(probed)
             plain = process.cdist([q.key], probed_keys, scorer=OSA.distance, dtype=np.int64)[0]
-            keep = plain <= cutoff
+            keep = (plain >= kmin) & (plain <= cutoff)
             assert rows.tolist() == probed[keep].tolist(), reading
             assert dist.tolist() == plain[keep].tolist(), reading
             compared += len(rows)
-            if reading in special and cutoff >= 1:
+            if reading in special and kmin == 0:
                 assert special[reading] in rows.tolist()
     assert compared > 100
 

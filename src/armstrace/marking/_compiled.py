@@ -545,10 +545,11 @@ def scan_pairs(
     pm: npt.NDArray[np.uint64],
     qshift: npt.NDArray[np.uint64],
     n: int,
+    kmin: int,
     kcut: int,
 ) -> tuple[I64, npt.NDArray[np.int8]]:
-    """Rows stored under the probe keys (mixed, sorted) whose key is within ``kcut`` OSA edits of the
-    query key (``n`` <= 64 codes, pattern masks ``pm``; ``qshift`` from :func:`shifted_queries`
+    """Rows stored under the probe keys (mixed, sorted) whose key is ``kmin`` to ``kcut`` OSA edits
+    from the query key (``n`` <= 64 codes, pattern masks ``pm``; ``qshift`` from :func:`shifted_queries`
     with the same ``kcut``, or empty), with that distance, or -1 when it cannot be computed here
     (a non-ASCII serial: the caller computes it on characters).  ``pair_kp`` holds each entry's
     packed key inline, so the scan reads memory sequentially.  Rows may repeat (one per probe
@@ -571,7 +572,7 @@ def scan_pairs(
                 continue
             else:
                 d = _osa_packed(pm, n, kp, m)
-            if d <= kcut:
+            if d == _UNKNOWN or kmin <= d <= kcut:
                 rows[cnt] = pair_rows[j]
                 dist[cnt] = d
                 cnt += 1

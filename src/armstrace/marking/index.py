@@ -768,9 +768,12 @@ class MarkingIndex:
         hit = np.asarray(self._store[names[1]][A.ranges_index(lo, hi - lo)]).astype(np.int64)
         return self._alive(_sorted_unique(hit))
 
-    def _scan(self, q: _Query, keys: list[int], cheap_only: bool, kcut: int) -> tuple[A.I64, A.I64]:
-        """Rows (sorted, unique, alive) stored under any of the pair keys whose key is within
-        ``kcut`` OSA edits of the reading's key, and that key distance.  The compiled scan
+    def _scan(
+        self, q: _Query, keys: list[int], probes: A.U64, cheap_only: bool, kcut: int, kmin: int = 0
+    ) -> tuple[A.I64, A.I64]:
+        """Rows (sorted, unique, alive) stored under any of the pair keys (``probes``: the same,
+        mixed, sorted, unique) whose key is ``kmin`` to ``kcut`` OSA edits from the reading's key,
+        and that key distance.  The compiled scan
         (:func:`._compiled.scan_pairs`) handles ASCII keys of up to 64 characters; other readings
         take the vectorised path (gather every hit, rapidfuzz's OSA)."""
         st = self._store
@@ -781,9 +784,8 @@ class MarkingIndex:
             rows = self._probe(keys, (pk, pr))
             _, rkeys = self._row_strings(rows)
             dist = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
-            keep = dist <= kcut
+            keep = (dist >= kmin) & (dist <= kcut)
             return rows[keep], dist[keep]
-        probes = _probe_array(keys)
         qshift = C.shifted_queries(q.codes, kcut)
         rows, d8 = C.scan_pairs(
             st[pk],
@@ -797,6 +799,7 @@ class MarkingIndex:
             q.pm,
             qshift,
             len(q.codes),
+            kmin,
             kcut,
         )
         rows, first = np.unique(rows, return_index=True)
@@ -805,7 +808,7 @@ class MarkingIndex:
         if len(unknown):  # non-ASCII serials: the distance in characters
             _, rkeys = self._row_strings(rows[unknown])
             dist[unknown] = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
-            keep = dist <= kcut
+            keep = (dist >= kmin) & (dist <= kcut)
             rows, dist = rows[keep], dist[keep]
         if self._dead is not None and len(rows):
             alive = ~self._dead[rows]
@@ -826,16 +829,16 @@ class MarkingIndex:
         """Candidates of one stage: rows within k key edits, or k + 1 where cheap edits can make
         k + 1 key edits cost no more than k (the reading's: every row; the record's: the "cheap"
         rows, scanned in their small separate index)."""
+        probes = _probe_array(keys)
         if cheap_only:
-            return self._scan(q, keys, True, k + 1)
+            return self._scan(q, keys, probes, True, k + 1)
         loose = self._reading_allows_one_more(k, *cq)
-        rows, dist = self._scan(q, keys, False, k + (1 if loose else 0))
+        rows, dist = self._scan(q, keys, probes, False, k + (1 if loose else 0))
         if not loose and len(self._store["cpair_keys"]):
-            crows, cdist = self._scan(q, keys, True, k + 1)
-            extra = cdist > k
-            if extra.any():
-                rows = np.concatenate([rows, crows[extra]])
-                dist = np.concatenate([dist, cdist[extra]])
+            crows, cdist = self._scan(q, keys, probes, True, k + 1, k + 1)
+            if len(crows):
+                rows = np.concatenate([rows, crows])
+                dist = np.concatenate([dist, cdist])
                 order = np.argsort(rows, kind="stable")
                 rows, dist = rows[order], dist[order]
         return rows, dist
