@@ -351,16 +351,20 @@ def pack_prefix(key_codes: list[int]) -> int:
     return v
 
 
+ALL_PAIRS: Final = tuple(range(len(PAIRS)))
+
+
 @lru_cache(maxsize=512)
-def probe_templates(n: int, k: int, pairs: tuple[int, ...]) -> tuple[tuple[int, int, int, int, int], ...]:
-    """For a query key of length n and at most k edits (insert/delete shift the parts), the list of
-    (start_a, len_a, start_b, len_b, group_const) substrings of the query to probe.
+def probe_templates(n: int, k: int, pairs: tuple[int, ...] = ALL_PAIRS) -> npt.NDArray[np.int64]:
+    """For a query key of length n and at most k edits (insert/delete shift the parts), the
+    substrings of the query to probe: rows of (start_a, len_a, start_b, len_b, group_const as
+    int64 bits, pair number).
 
     A part that survives intact starts at ``record_start + delta`` in the query where ``delta`` is
     (insertions - deletions) before it; edits before part a, between a and b, and after b cost at
     least ``|da| + |db - da| + |(n - L) - db|`` which must be <= k.
     """
-    out: set[tuple[int, int, int, int, int]] = set()
+    out: set[tuple[int, int, int, int, int, int]] = set()
     for length in range(max(1, n - k), n + k + 1):
         bounds = part_bounds(length)
         diff = n - length
@@ -375,18 +379,38 @@ def probe_templates(n: int, k: int, pairs: tuple[int, ...]) -> tuple[tuple[int, 
                     a, b = si + di, sj + dj
                     if a < 0 or b < 0 or a + li > n or b + lj > n:
                         continue
-                    out.add((a, min(li, MAXPART), b, min(lj, MAXPART), g))
-    return tuple(sorted(out))
+                    out.add((a, min(li, MAXPART), b, min(lj, MAXPART), g - (1 << 64) if g >= 1 << 63 else g, p))
+    rows = sorted(out)
+    table = np.array(rows, dtype=np.int64).reshape(len(rows), 6)
+    table.setflags(write=False)
+    return table
 
 
-def probe_keys(key_codes: list[int], k: int, pairs: tuple[int, ...] = (0, 1, 2, 3, 4, 5)) -> list[int]:
+def probe_key_matrix(codes: npt.NDArray[np.uint64], templates: npt.NDArray[np.int64]) -> U64:
+    """Pair-index keys (before :func:`mix64`) of the probe ``templates`` for each row of
+    ``codes`` (readings or their variants, all of the same length): one vectorised step."""
+    v, n = codes.shape
+    parts = np.zeros((v, n + 1, MAXPART + 1), dtype=np.uint64)
+    for ln in range(1, min(MAXPART, n) + 1):
+        parts[:, : n - ln + 1, ln] = parts[:, : n - ln + 1, ln - 1] | (codes[:, ln - 1 : n] << np.uint64(5 * (ln - 1)))
+    a, la, b, lb, g = (templates[:, c] for c in range(5))
+    out: U64 = ((parts[:, a, la] << np.uint64(30)) | parts[:, b, lb]) ^ g.view(np.uint64)
+    return out
+
+
+def probe_keys(key_codes: list[int], k: int, pairs: tuple[int, ...] = ALL_PAIRS) -> U64:
     """Pair-index keys (before :func:`mix64`) to probe for one query key (codes) with at most k
     Levenshtein edits."""
-    n = len(key_codes)
-    h = [0] * (n + 1)
-    for t, c in enumerate(key_codes):
-        h[t + 1] = h[t] | (c << (5 * t))
-    return [
-        ((((h[a + la] - h[a]) >> (5 * a)) << 30) | ((h[b + lb] - h[b]) >> (5 * b))) ^ g
-        for a, la, b, lb, g in probe_templates(n, k, pairs)
-    ]
+    keys: U64 = probe_key_matrix(np.array([key_codes], dtype=np.uint64), probe_templates(len(key_codes), k, pairs))[0]
+    return keys
+
+
+def swapped_variants(key_codes: list[int]) -> npt.NDArray[np.uint64]:
+    """The key with each pair of different neighbours swapped, one variant per row (a swap across
+    a part boundary damages two parts, so its undoing is probed separately)."""
+    c = np.array(key_codes, dtype=np.uint64)
+    ts = np.flatnonzero(c[:-1] != c[1:])
+    out = np.repeat(c[None, :], len(ts), axis=0)
+    out[np.arange(len(ts)), ts] = c[ts + 1]
+    out[np.arange(len(ts)), ts + 1] = c[ts]
+    return out

@@ -191,9 +191,9 @@ def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return a[keep]
 
 
-def _probe_array(keys: list[int]) -> A.U64:
+def _probe_array(keys: A.U64) -> A.U64:
     """Probe keys as stored in the pair index (mixed), sorted and unique."""
-    return _sorted_unique(A.mix64(np.array(keys, dtype=np.uint64)))
+    return _sorted_unique(A.mix64(keys))
 
 
 def _fast_diffs(query: str, record: str, weighted: float, raw_pos: list[int] | None = None) -> list[Difference] | None:
@@ -757,10 +757,10 @@ class MarkingIndex:
         dg = sum(1 for i in range(len(norm) - 1) if norm[i : i + 2] in TRANSLITERATION_DIGRAPHS)
         return t + e + 2 * dg, e + 2 * dg
 
-    def _probe(self, keys: list[int], names: tuple[str, str]) -> A.I64:
+    def _probe(self, keys: A.U64, names: tuple[str, str]) -> A.I64:
         """Rows (sorted, unique, alive) stored under any of the pair keys."""
         pk = self._store[names[0]]
-        if not len(pk) or not keys:
+        if not len(pk) or not len(keys):
             return _EMPTY_ROWS
         karr = _probe_array(keys)
         lo = np.searchsorted(pk, karr, "left").astype(np.int64)
@@ -769,7 +769,7 @@ class MarkingIndex:
         return self._alive(_sorted_unique(hit))
 
     def _scan(
-        self, q: _Query, keys: list[int], probes: A.U64, cheap_only: bool, kcut: int, kmin: int = 0
+        self, q: _Query, keys: A.U64, probes: A.U64, cheap_only: bool, kcut: int, kmin: int = 0
     ) -> tuple[A.I64, A.I64]:
         """Rows (sorted, unique, alive) stored under any of the pair keys (``probes``: the same,
         mixed, sorted, unique) whose key is ``kmin`` to ``kcut`` OSA edits from the reading's key,
@@ -778,7 +778,7 @@ class MarkingIndex:
         take the vectorised path (gather every hit, rapidfuzz's OSA)."""
         st = self._store
         pk, pdir, pr, pkp = _CHEAP_PAIR_ARRAYS if cheap_only else _PAIR_ARRAYS
-        if not len(st[pk]) or not keys:
+        if not len(st[pk]) or not len(keys):
             return _EMPTY_ROWS, _EMPTY_ROWS
         if not q.key.isascii() or len(q.codes) > 64:
             rows = self._probe(keys, (pk, pr))
@@ -823,9 +823,7 @@ class MarkingIndex:
         units = [0.3] * (cq - cq_struct) + [0.5] * cq_struct + [1.0] * (k + 1)
         return sum(sorted(units)[: k + 1]) <= k + 1e-9
 
-    def _scan_stage(
-        self, q: _Query, keys: list[int], k: int, cq: tuple[int, int], cheap_only: bool
-    ) -> tuple[A.I64, A.I64]:
+    def _scan_stage(self, q: _Query, keys: A.U64, k: int, cq: tuple[int, int], cheap_only: bool) -> tuple[A.I64, A.I64]:
         """Candidates of one stage: rows within k key edits, or k + 1 where cheap edits can make
         k + 1 key edits cost no more than k (the reading's: every row; the record's: the "cheap"
         rows, scanned in their small separate index)."""
@@ -867,25 +865,20 @@ class MarkingIndex:
             return
         ka = min(k, 1)
         pk = self._store["pair_keys"]
-        per_pair = [A.probe_keys(codes, ka, (p,)) for p in range(len(A.PAIRS))]
-        allk = A.mix64(np.array([x for ks in per_pair for x in ks], dtype=np.uint64))
-        lo, hi = C.key_ranges(pk, self._store["pair_dir"], allk)
-        cnt = hi - lo
-        ends = np.cumsum([len(ks) for ks in per_pair]).tolist()
-        sums = [int(cnt[(ends[p - 1] if p else 0) : ends[p]].sum()) for p in range(len(A.PAIRS))]
+        templates = A.probe_templates(len(codes), ka)
+        all_keys = A.probe_key_matrix(np.array([codes], dtype=np.uint64), templates)[0]
+        lo, hi = C.key_ranges(pk, self._store["pair_dir"], A.mix64(all_keys))
+        sums = np.bincount(templates[:, 5], weights=hi - lo, minlength=len(A.PAIRS)).tolist()
         chosen: tuple[int, ...]
         if ka == 0:
             chosen = (int(np.argmin(sums)),)
         else:
             chosen = min(((0, 5), (1, 4), (2, 3)), key=lambda c: sums[c[0]] + sums[c[1]])
-        keys = [x for p in chosen for x in per_pair[p]]
+        keys = all_keys[np.isin(templates[:, 5], chosen)]
         if ka == 1:
             # a swap across a part boundary damages two parts: undo each swap, probe exactly
-            for t in range(len(codes) - 1):
-                if codes[t] != codes[t + 1]:
-                    v = codes[:]
-                    v[t], v[t + 1] = v[t + 1], v[t]
-                    keys.extend(A.probe_keys(v, 0, chosen[:1]))
+            swapped = A.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 0, chosen[:1]))
+            keys = np.concatenate([keys, swapped.ravel()])
         keys_a = keys
         seen, dist_a = self._scan_stage(q, keys, k, (cq, cq_struct), False)
         cand_a = self._bounds(q, seen, dist_a, k, cq)
@@ -913,14 +906,10 @@ class MarkingIndex:
             cheap_only = True
         else:
             return
-        keys = A.probe_keys(codes, 2)
-        for t in range(len(codes) - 1):
-            if codes[t] != codes[t + 1]:
-                v = codes[:]
-                v[t], v[t + 1] = v[t + 1], v[t]
-                keys.extend(A.probe_keys(v, 1, (0, 5)))
+        swapped = A.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 1, (0, 5)))
+        keys = np.concatenate([A.probe_keys(codes, 2), swapped.ravel()])
         # the keys stage A probed were scanned with the same cut-offs: only the others
-        keys = list(set(keys).difference(keys_a))
+        keys = np.setdiff1d(keys, keys_a)
         rows, dist = self._scan_stage(q, keys, k, (cq, cq_struct), cheap_only)
         if len(rows) and len(seen):
             pos = np.searchsorted(seen, rows)
