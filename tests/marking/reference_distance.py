@@ -1,37 +1,14 @@
 """The weighted edit distance's dynamic programme in plain Python: the oracle the compiled
 kernel (``armstrace.marking._compiled.weighted_table``) is tested against.  It is the
-implementation the index used before the kernel, kept verbatim (costs in ``distance.COSTS``)."""
+implementation the index used before the kernel, kept verbatim (costs in ``distance.COSTS``; the
+substitution costs and the NCIC rule are the Python ones ``distance`` keeps for explanations)."""
 
 from __future__ import annotations
 
-from armstrace.marking.distance import COSTS
-from armstrace.marking.normalise import (
-    CONFUSION_CLASSES,
-    TRANSLITERATION_DIGRAPHS,
-    TRANSLITERATION_PAIRS,
-    confusion_key,
-)
+from armstrace.marking.distance import COSTS, _embedded, _sub_cost
+from armstrace.marking.normalise import TRANSLITERATION_DIGRAPHS, confusion_key
 
-_CLASS_OF = {m: rep for rep, members in CONFUSION_CLASSES.items() for m in members}
 _INF = float("inf")
-
-
-def _sub_cost(q: str, r: str) -> tuple[float, str]:
-    if q == r:
-        return 0.0, ""
-    if q == "?":
-        return COSTS["wildcard"], "wildcard"
-    cq = _CLASS_OF.get(q)
-    if cq is not None and cq == _CLASS_OF.get(r):
-        return COSTS["confusion"], "confusion"
-    if frozenset((q, r)) in TRANSLITERATION_PAIRS:
-        return COSTS["transliteration"], "transliteration"
-    return COSTS["substitution"], "substitution"
-
-
-def _embedded(s: str, i: int) -> bool:
-    """Is s[i] a letter with a digit on both sides (NCIC ignores those)?"""
-    return 0 < i < len(s) - 1 and s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
 
 
 class _SubRow(dict[str, float]):
