@@ -99,3 +99,33 @@ def test_posting_intersection_equals_set_intersection(lists: list[list[int]]) ->
     starts = ends - np.array([len(p) for p in postings], dtype=np.int64)
     expected = sorted(set.intersection(*(set(p) for p in postings)))
     assert C.intersect_postings(flat, starts, ends).tolist() == expected
+
+
+def _plain_probe_keys(codes: list[int], k: int, pairs: tuple[int, ...]) -> set[int]:
+    """The pair keys of a reading computed one template at a time with Python integers."""
+    prefix = [0]
+    for t, c in enumerate(codes):
+        prefix.append(prefix[-1] | (c << (5 * t)))
+
+    def part(a: int, ln: int) -> int:
+        return (prefix[a + ln] - prefix[a]) >> (5 * a)
+
+    return {
+        ((part(int(a), int(la)) << 30) | part(int(b), int(lb))) ^ (int(g) & (2**64 - 1))
+        for a, la, b, lb, g, _ in A.probe_templates(len(codes), k, pairs).tolist()
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=30), min_size=1, max_size=18),
+    st.integers(min_value=0, max_value=2),
+    st.sampled_from([A.ALL_PAIRS, (0, 5), (3,)]),
+)
+def test_compiled_probe_keys_equal_the_plain_computation(codes: list[int], k: int, pairs: tuple[int, ...]) -> None:
+    assert set(A.probe_keys(codes, k, pairs).tolist()) == _plain_probe_keys(codes, k, pairs)
+    variants = A.swapped_variants(codes)
+    for row, keys in zip(
+        variants.tolist(), C.probe_key_matrix(variants, A.probe_templates(len(codes), k, pairs)).tolist(), strict=True
+    ):
+        assert set(keys) == _plain_probe_keys(row, k, pairs)

@@ -42,6 +42,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from ._compiled import probe_key_matrix
 from .normalise import CONFUSION_CLASSES, TRANSLITERATION_DIGRAPHS
 
 I64 = npt.NDArray[np.int64]
@@ -384,18 +385,6 @@ def probe_templates(n: int, k: int, pairs: tuple[int, ...] = ALL_PAIRS) -> npt.N
     table = np.array(rows, dtype=np.int64).reshape(len(rows), 6)
     table.setflags(write=False)
     return table
-
-
-def probe_key_matrix(codes: npt.NDArray[np.uint64], templates: npt.NDArray[np.int64]) -> U64:
-    """Pair-index keys (before :func:`mix64`) of the probe ``templates`` for each row of
-    ``codes`` (readings or their variants, all of the same length): one vectorised step."""
-    v, n = codes.shape
-    parts = np.zeros((v, n + 1, MAXPART + 1), dtype=np.uint64)
-    for ln in range(1, min(MAXPART, n) + 1):
-        parts[:, : n - ln + 1, ln] = parts[:, : n - ln + 1, ln - 1] | (codes[:, ln - 1 : n] << np.uint64(5 * (ln - 1)))
-    a, la, b, lb, g = (templates[:, c] for c in range(5))
-    out: U64 = ((parts[:, a, la] << np.uint64(30)) | parts[:, b, lb]) ^ g.view(np.uint64)
-    return out
 
 
 def probe_keys(key_codes: list[int], k: int, pairs: tuple[int, ...] = ALL_PAIRS) -> U64:

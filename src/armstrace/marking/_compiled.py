@@ -482,6 +482,25 @@ def _window_ok(qs: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int, k: int
 
 
 @numba.njit(**_JIT)
+def probe_key_matrix(codes: npt.NDArray[np.uint64], templates: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+    """Pair-index keys (before mixing) of the probe ``templates`` (rows of start_a, len_a,
+    start_b, len_b, group constant, pair; :func:`._arrays.probe_templates`) for each row of
+    ``codes``: the two parts packed five bits a character, part a above part b."""
+    out = np.empty((codes.shape[0], templates.shape[0]), dtype=np.uint64)
+    for v in range(codes.shape[0]):
+        for t in range(templates.shape[0]):
+            a, la, b, lb = templates[t, 0], templates[t, 1], templates[t, 2], templates[t, 3]
+            pa = np.uint64(0)
+            for i in range(la):
+                pa |= codes[v, a + i] << np.uint64(5 * i)
+            pb = np.uint64(0)
+            for i in range(lb):
+                pb |= codes[v, b + i] << np.uint64(5 * i)
+            out[v, t] = ((pa << np.uint64(30)) | pb) ^ np.uint64(templates[t, 4])
+    return out
+
+
+@numba.njit(**_JIT)
 def intersect_postings(postings: I32, starts: I64, ends: I64) -> I64:
     """Rows present in every sorted posting list ``postings[starts[i]:ends[i]]`` (the first
     should be the shortest): each of its rows is looked up in the others by galloping search,

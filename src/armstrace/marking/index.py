@@ -866,7 +866,7 @@ class MarkingIndex:
         ka = min(k, 1)
         pk = self._store["pair_keys"]
         templates = A.probe_templates(len(codes), ka)
-        all_keys = A.probe_key_matrix(np.array([codes], dtype=np.uint64), templates)[0]
+        all_keys = C.probe_key_matrix(np.array([codes], dtype=np.uint64), templates)[0]
         lo, hi = C.key_ranges(pk, self._store["pair_dir"], A.mix64(all_keys))
         sums = np.bincount(templates[:, 5], weights=hi - lo, minlength=len(A.PAIRS)).tolist()
         chosen: tuple[int, ...]
@@ -874,10 +874,11 @@ class MarkingIndex:
             chosen = (int(np.argmin(sums)),)
         else:
             chosen = min(((0, 5), (1, 4), (2, 3)), key=lambda c: sums[c[0]] + sums[c[1]])
-        keys = all_keys[np.isin(templates[:, 5], chosen)]
+        pair_of = templates[:, 5]
+        keys = all_keys[(pair_of == chosen[0]) | (pair_of == chosen[-1])]
         if ka == 1:
             # a swap across a part boundary damages two parts: undo each swap, probe exactly
-            swapped = A.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 0, chosen[:1]))
+            swapped = C.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 0, chosen[:1]))
             keys = np.concatenate([keys, swapped.ravel()])
         keys_a = keys
         seen, dist_a = self._scan_stage(q, keys, k, (cq, cq_struct), False)
@@ -906,7 +907,7 @@ class MarkingIndex:
             cheap_only = True
         else:
             return
-        swapped = A.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 1, (0, 5)))
+        swapped = C.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 1, (0, 5)))
         keys = np.concatenate([A.probe_keys(codes, 2), swapped.ravel()])
         # the keys stage A probed were scanned with the same cut-offs: only the others
         keys = np.setdiff1d(keys, keys_a)
