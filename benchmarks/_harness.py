@@ -5,13 +5,19 @@ bootstrapping Django on a fresh database in a child process (one engine per proc
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -136,3 +142,42 @@ def pg_admin(admin_url: str, sql: str) -> None:
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql)
+
+
+def run_child(script: str, prefix: str, engine: str, url: str, args: argparse.Namespace, extra: list[str]) -> dict:
+    """Run ``script --child`` on one engine (its own process; ``url`` empty = a fresh SQLite file)
+    and return the result it wrote, with the wall clock of the whole child."""
+    json_out = Path(tempfile.mkstemp(prefix=f"{prefix}-{engine}-", suffix=".json")[1])
+    cmd = [sys.executable, script, "--child", "--json-out", str(json_out), *extra]
+    if url:
+        cmd += ["--database-url", url]
+    if args.profile:
+        cmd.append("--profile")
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT)
+    result: dict = json.loads(json_out.read_text())
+    result["wall_clock"] = time.perf_counter() - start
+    return result
+
+
+def run_on_engines(args: argparse.Namespace, run_engine: Callable[[str, str], dict]) -> list[dict]:
+    """Results of ``run_engine(engine, url)`` on the given database URL, or on SQLite and/or a
+    PostgreSQL database created for the run and dropped after it; partial results are saved to
+    ``args.save_json`` after each engine (a long PostgreSQL run must not lose the SQLite one)."""
+    if args.database_url:
+        return [run_engine("given", args.database_url)]
+    results = []
+    for engine in ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]:
+        if engine == "sqlite":
+            results.append(run_engine("sqlite", ""))
+        else:
+            name = args.pg_database
+            base = args.pg_admin_url.rsplit("/", 1)[0]
+            pg_admin(args.pg_admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+            pg_admin(args.pg_admin_url, f'CREATE DATABASE "{name}"')
+            try:
+                results.append(run_engine("postgresql", f"{base}/{name}"))
+            finally:
+                pg_admin(args.pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        Path(args.save_json).write_text(json.dumps(results, indent=1, default=str))
+    return results

@@ -36,16 +36,13 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from _harness import bulk_rows, fmt_s, machine, pg_admin, start_child, summary, verdict
+from _harness import ROOT, bulk_rows, fmt_s, machine, run_child, run_on_engines, start_child, summary, verdict
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks-stockpile.md"
 CANDIDATE_INDEX = ("CREATE INDEX bench_movement_manpads ON stockpile_stockmovement "
                    "(site_id, component_id, storage_unit_id, delta) WHERE component_id IS NOT NULL")
@@ -490,41 +487,16 @@ def measure(args: argparse.Namespace, out: dict, ctx: dict) -> None:
 # --------------------------------------------------------------------------------------------
 
 def run_engine(args: argparse.Namespace, engine: str, url: str) -> dict:
-    json_out = Path(tempfile.mkstemp(prefix=f"stockbench-{engine}-", suffix=".json")[1])
-    cmd = [sys.executable, __file__, "--child", "--json-out", str(json_out), "--items", str(args.items),
-           "--lots", str(args.lots), "--sites", str(args.sites), "--reps", str(args.reps),
-           "--count-reps", str(args.count_reps), "--page-reps", str(args.page_reps)]
-    if url:
-        cmd += ["--database-url", url]
-    if args.profile:
-        cmd.append("--profile")
+    extra = ["--items", str(args.items),
+             "--lots", str(args.lots), "--sites", str(args.sites), "--reps", str(args.reps),
+             "--count-reps", str(args.count_reps), "--page-reps", str(args.page_reps)]
     if args.no_index_experiment:
-        cmd.append("--no-index-experiment")
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, cwd=ROOT)
-    result = json.loads(json_out.read_text())
-    result["wall_clock"] = time.perf_counter() - start
-    return result
+        extra.append("--no-index-experiment")
+    return run_child(__file__, "stockbench", engine, url, args, extra)
 
 
 def parent(args: argparse.Namespace) -> None:
-    results = []
-    if args.database_url:
-        results.append(run_engine(args, "given", args.database_url))
-    else:
-        engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-        for engine in engines:
-            if engine == "sqlite":
-                results.append(run_engine(args, "sqlite", ""))
-                continue
-            name = args.pg_database
-            base = args.pg_admin_url.rsplit("/", 1)[0]
-            pg_admin(args.pg_admin_url, f'DROP DATABASE IF EXISTS "{name}"')
-            pg_admin(args.pg_admin_url, f'CREATE DATABASE "{name}"')
-            try:
-                results.append(run_engine(args, "postgresql", f"{base}/{name}"))
-            finally:
-                pg_admin(args.pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    results = run_on_engines(args, lambda engine, url: run_engine(args, engine, url))
     Path(args.save_json).write_text(json.dumps(results, indent=1, default=str))
     print(f"results saved to {args.save_json}")
     report(results, args)
