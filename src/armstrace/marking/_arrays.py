@@ -42,7 +42,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from ._compiled import probe_key_matrix
+from ._compiled import LONG, probe_key_matrix
 from .normalise import CONFUSION_CLASSES, TRANSLITERATION_DIGRAPHS
 
 I64 = npt.NDArray[np.int64]
@@ -326,7 +326,6 @@ def prefix_codes(norm_buf: U8, norm_off: I64, codes: U8 | None = None) -> tuple[
     return pre, suf
 
 
-LONG: Final = 15  # length code of a key the packed form cannot hold (> 12 characters, non-ASCII)
 
 
 def pack_keys(pre: U64, lens: I64, norm_buf: U8, norm_off: I64) -> U64:

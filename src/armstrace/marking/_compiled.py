@@ -31,8 +31,8 @@ from .normalise import CONFUSION_CLASSES, TRANSLITERATION_DIGRAPHS, TRANSLITERAT
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 
-_LONG: Final = 15
-_NEWLINE: Final = 10
+#: length code of a packed key (``kpack``) that does not hold the whole key (> 12 characters, non-ASCII)
+LONG: Final = 15
 _UNKNOWN: Final = -1  # "distance not computed here": the caller computes it
 
 # --- character properties of the weighted distance (ASCII; other characters have none) --------
@@ -584,7 +584,7 @@ def scan_pairs(
         for j in range(lo[p], hi[p]):
             kp = pair_kp[j]
             m = int(kp & np.uint64(15))
-            if m == _LONG:
+            if m == LONG:
                 row = pair_rows[j]
                 d = _osa_bytes(pm, n, norm_buf, norm_off[row], norm_off[row + 1] - 1, lut)
             elif abs(m - n) > kcut or (len(qshift) and not _window_ok(qshift, n, kp, m, kcut)):

@@ -191,6 +191,21 @@ def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return a[keep]
 
 
+def _keep(q: _Query, heap: list[float], limit: int, rid: int, entry: tuple[float, float, int, Any, Any]) -> bool:
+    """Keep ``entry`` (score first) as the record's result if it beats what the reading found
+    before, and its score among the ``limit`` best of the min-``heap``.  True when kept."""
+    score = entry[0]
+    prev = q.found.get(rid)
+    kept = prev is None or prev[0] < score
+    if kept:
+        q.found[rid] = entry
+    if len(heap) < limit:
+        heapq.heappush(heap, score)
+    elif score > heap[0]:
+        heapq.heapreplace(heap, score)
+    return kept
+
+
 def _probe_array(keys: A.U64) -> A.U64:
     """Probe keys as stored in the pair index (mixed), sorted and unique."""
     return _sorted_unique(A.mix64(keys))
@@ -732,13 +747,7 @@ class MarkingIndex:
             if tier == TIER_FULL and d == 0.0 and "?" not in q.norm and "*" not in q.norm:
                 tier = TIER_EXACT
             score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + bonus, 6)
-            prev = q.found.get(rid)
-            if prev is None or prev[0] < score:
-                q.found[rid] = (score, d, tier, ref, diffs)
-            if len(heap) < q.limit:
-                heapq.heappush(heap, score)
-            elif score > heap[0]:
-                heapq.heapreplace(heap, score)
+            _keep(q, heap, q.limit, rid, (score, d, tier, ref, diffs))
             if len(heap) >= q.limit:
                 kth = heap[0]
 
@@ -999,15 +1008,9 @@ class MarkingIndex:
             tier = TIER_EXACT if d == 0.0 else TIER_FULL
             score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + float(bonus[i]), 6)
             rid = int(ids[i])
-            prev = q.found.get(rid)
-            if prev is None or prev[0] < score:
-                ref = ("o", rid) if serials is not None else ("b", int(rows[i]))
-                q.found[rid] = (score, d, tier, ref, None)
+            ref = ("o", rid) if serials is not None else ("b", int(rows[i]))
+            if _keep(q, q.heap, q.full_limit, rid, (score, d, tier, ref, None)):
                 q.key_dk[rid] = int(dk[i])
-            if len(q.heap) < q.full_limit:
-                heapq.heappush(q.heap, score)
-            elif score > q.heap[0]:
-                heapq.heapreplace(q.heap, score)
 
     def _overlay_item(
         self,
@@ -1074,13 +1077,7 @@ class MarkingIndex:
                     norm = bytes(st["norm_buf"][int(off[row]) : int(off[row + 1]) - 1]).decode("utf-8")
                     d = self._partial_distance(q, norm, confusion_key(norm).find(q.key))
                     score = round(5 - min(d, MAX_DISTANCE) + bl[i], 6)
-                    prev = q.found.get(ids[i])
-                    if prev is None or prev[0] < score:
-                        q.found[ids[i]] = (score, d, TIER_PARTIAL, ("b", row), None)
-                    if len(heap) < q.limit:
-                        heapq.heappush(heap, score)
-                    elif score > heap[0]:
-                        heapq.heapreplace(heap, score)
+                    _keep(q, heap, q.limit, ids[i], (score, d, TIER_PARTIAL, ("b", row), None))
                     if len(heap) >= q.limit:
                         kth = heap[0]
         for rid, rec in self._overlay.items():
@@ -1099,7 +1096,7 @@ class MarkingIndex:
         codes = [int(A.CODE_LUT[b]) for b in key.encode("utf-8")]
         kp = np.asarray(self._store["kpack"][rows])
         m = (kp & np.uint64(15)).astype(np.int64)
-        long = m == A.LONG
+        long = m == C.LONG
         hit = np.zeros(len(rows), dtype=bool)
         if n <= A.PREFIX_CHARS and len(codes) == n:
             v = kp >> np.uint64(4)
