@@ -453,11 +453,20 @@ def measure(args: argparse.Namespace, out: dict, ctx: dict) -> None:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     marking.reset()
     pks = ctx["match_items"]
-    queries: list[str] = []
+    def timed_get(url: str):
+        """GET ``url``: (seconds, SQL statements run, response); fails unless it answers 200."""
+        queries: list[str] = []
 
-    def count_queries(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
+        def count_queries(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count_queries):
+            t = time.perf_counter()
+            response = client.get(url)
+            seconds = time.perf_counter() - t
+        assert response.status_code == 200, (url, response.status_code)
+        return seconds, len(queries), response
 
     t = time.perf_counter()
     indexed = marking.rebuild()
@@ -472,13 +481,9 @@ def measure(args: argparse.Namespace, out: dict, ctx: dict) -> None:
           flush=True)
     samples, found, nq = [], [], []
     for pk in pks:
-        queries.clear()
-        with connection.execute_wrapper(count_queries):
-            t = time.perf_counter()
-            response = client.get(f"/illicit/items/{pk}/match/")
-            samples.append(time.perf_counter() - t)
-        assert response.status_code == 200, (pk, response.status_code)
-        nq.append(len(queries))
+        seconds, n_queries, _ = timed_get(f"/illicit/items/{pk}/match/")
+        samples.append(seconds)
+        nq.append(n_queries)
         item = SeizedItem.objects.get(pk=pk)
         found.append(len(services.candidates(item, user)))
     record("match_page", samples, TARGETS["match_page"], items=len(pks), median_queries=statistics.median(nq),
@@ -488,13 +493,9 @@ def measure(args: argparse.Namespace, out: dict, ctx: dict) -> None:
     seizure_ids = list(SeizedItem.objects.filter(pk__in=pks).values_list("seizure_id", flat=True))
     samples, nq, sizes = [], [], []
     for sid in seizure_ids:
-        queries.clear()
-        with connection.execute_wrapper(count_queries):
-            t = time.perf_counter()
-            response = client.get(f"/r/seizures/{sid}/")
-            samples.append(time.perf_counter() - t)
-        assert response.status_code == 200, (sid, response.status_code)
-        nq.append(len(queries))
+        seconds, n_queries, response = timed_get(f"/r/seizures/{sid}/")
+        samples.append(seconds)
+        nq.append(n_queries)
         sizes.append(len(response.content))
     record("seizure_page", samples, TARGETS["match_page"], median_queries=statistics.median(nq),
            median_kib=statistics.median(sizes) / 1024)
@@ -504,15 +505,9 @@ def measure(args: argparse.Namespace, out: dict, ctx: dict) -> None:
     record("sdg_16_4_2", _repeat(lambda: illicit_stats.sdg_16_4_2(items), args.page_reps))
     record("questionnaire_tables", _repeat(lambda: illicit_stats.tables(seizures, items), args.page_reps))
     for name, url in (("stats_page", "/illicit/statistics/"), ("stats_api", "/api/illicit/statistics/")):
-        queries.clear()
-        with connection.execute_wrapper(count_queries):
-            t = time.perf_counter()
-            response = client.get(url)
-            first_request = time.perf_counter() - t
-        assert response.status_code == 200, (url, response.status_code)
-        nbytes = len(response.content)
+        first_request, n_queries, response = timed_get(url)
         record(name, _repeat(lambda url=url: client.get(url), args.page_reps), TARGETS[name], url=url,
-               first_request=first_request, queries=len(queries), bytes=nbytes)
+               first_request=first_request, queries=n_queries, bytes=len(response.content))
     if args.profile:
         _profile("GET /illicit/statistics/", lambda: client.get("/illicit/statistics/"), out, args)
         _profile("GET /api/illicit/statistics/", lambda: client.get("/api/illicit/statistics/"), out, args)
