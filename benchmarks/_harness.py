@@ -181,3 +181,24 @@ def run_on_engines(args: argparse.Namespace, run_engine: Callable[[str, str], di
                 pg_admin(args.pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         Path(args.save_json).write_text(json.dumps(results, indent=1, default=str))
     return results
+
+
+def timed_load(out: dict[str, Any], name: str, fn: Callable[[], Any]) -> Any:
+    """Run one loading step, record its seconds in ``out["load"][name]`` and print them."""
+    from django.db import connection
+
+    start = time.perf_counter()
+    result = fn()
+    out["load"][name] = time.perf_counter() - start
+    print(f"[{connection.vendor}] {name}: {out['load'][name]:.1f} s", flush=True)
+    return result
+
+
+def relax_sqlite_for_loading() -> None:
+    """Load-only SQLite settings (large cache, no fsync); the connection is closed before measuring."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size=-2000000")
+            cur.execute("PRAGMA synchronous=OFF")

@@ -41,7 +41,19 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from _harness import ROOT, bulk_rows, fmt_s, machine, run_child, run_on_engines, start_child, summary, verdict
+from _harness import (
+    ROOT,
+    bulk_rows,
+    fmt_s,
+    machine,
+    relax_sqlite_for_loading,
+    run_child,
+    run_on_engines,
+    start_child,
+    summary,
+    timed_load,
+    verdict,
+)
 
 DOC = ROOT / "docs" / "benchmarks-stockpile.md"
 CANDIDATE_INDEX = ("CREATE INDEX bench_movement_manpads ON stockpile_stockmovement "
@@ -98,16 +110,9 @@ def load(args: argparse.Namespace, out: dict) -> dict:
         return day if pg else day.isoformat()
 
     def timed(name: str, fn):
-        start = time.perf_counter()
-        result = fn()
-        out["load"][name] = time.perf_counter() - start
-        print(f"[{vendor}] {name}: {out['load'][name]:.1f} s", flush=True)
-        return result
+        return timed_load(out, name, fn)
 
-    if not pg:
-        with connection.cursor() as cur:  # load-only settings; the connection is closed before measuring
-            cur.execute("PRAGMA cache_size=-2000000")
-            cur.execute("PRAGMA synchronous=OFF")
+    relax_sqlite_for_loading()
 
     # ---- organisations, users, sites, units (bulk_create) ----
     def small_tables():
