@@ -202,3 +202,31 @@ def relax_sqlite_for_loading() -> None:
         with connection.cursor() as cur:
             cur.execute("PRAGMA cache_size=-2000000")
             cur.execute("PRAGMA synchronous=OFF")
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser, name: str, doc: Path) -> None:
+    """The options every application benchmark takes: which engine(s), the PostgreSQL database it
+    creates, where results are saved, report-only and child modes."""
+    parser.add_argument("--database-url", default="", help="run on this database only (default: both engines)")
+    parser.add_argument("--engine", choices=["both", "sqlite", "postgresql"], default="both")
+    parser.add_argument("--both", action="store_const", const="both", dest="engine",
+                        help="SQLite and PostgreSQL, each on a fresh database (the default)")
+    parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-database", default=f"armstrace_{name}")
+    parser.add_argument("--save-json", default=str(Path(tempfile.gettempdir()) / f"{name}-results.json"))
+    parser.add_argument("--from-json", default="", help="only rewrite the report from saved results")
+    parser.add_argument("--no-doc", action="store_true", help=f"do not write {doc.relative_to(ROOT)}")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json-out", default="", help=argparse.SUPPRESS)
+
+
+def dispatch(args: argparse.Namespace, child: Callable[[argparse.Namespace], None],
+             parent: Callable[[argparse.Namespace], None],
+             report: Callable[[list[dict], argparse.Namespace], None]) -> None:
+    """Run as the measuring child, rewrite the report from saved results, or run every engine."""
+    if args.child:
+        child(args)
+    elif args.from_json:
+        report(json.loads(Path(args.from_json).read_text()), args)
+    else:
+        parent(args)

@@ -35,13 +35,14 @@ import json
 import random
 import resource
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 from _harness import (
     ROOT,
+    add_engine_arguments,
     bulk_rows,
+    dispatch,
     fmt_s,
     machine,
     relax_sqlite_for_loading,
@@ -786,28 +787,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--seizures", type=int, default=100_000)
     parser.add_argument("--weapons", type=int, default=None, help="register weapons (default: items / 5)")
-    parser.add_argument("--database-url", default="", help="run on this database only (default: both engines)")
-    parser.add_argument("--engine", choices=["both", "sqlite", "postgresql"], default="both")
-    parser.add_argument("--both", action="store_const", const="both", dest="engine",
-                        help="SQLite and PostgreSQL, each on a fresh database (the default)")
-    parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--pg-database", default="armstrace_illicitbench")
     parser.add_argument("--match-items", type=int, default=20)
     parser.add_argument("--analysis-reps", type=int, default=3)
     parser.add_argument("--page-reps", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="cProfile the analysis re-run and the statistics pages")
-    parser.add_argument("--save-json", default=str(Path(tempfile.gettempdir()) / "illicitbench-results.json"))
-    parser.add_argument("--from-json", default="", help="only rewrite the report from saved results")
-    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks-illicit.md")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--json-out", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args)
-    elif args.from_json:
-        report(json.loads(Path(args.from_json).read_text()), args)
-    else:
-        parent(args)
+    add_engine_arguments(parser, "illicitbench", DOC)
+    dispatch(parser.parse_args(), child, parent, report)
 
 
 if __name__ == "__main__":

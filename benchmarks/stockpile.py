@@ -36,14 +36,15 @@ import random
 import resource
 import shutil
 import statistics
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 from _harness import (
     ROOT,
+    add_engine_arguments,
     bulk_rows,
+    dispatch,
     fmt_s,
     machine,
     relax_sqlite_for_loading,
@@ -695,30 +696,14 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=2_000_000)
     parser.add_argument("--lots", type=int, default=50_000)
     parser.add_argument("--sites", type=int, default=500)
-    parser.add_argument("--database-url", default="", help="run on this database only (default: both engines)")
-    parser.add_argument("--engine", choices=["both", "sqlite", "postgresql"], default="both")
-    parser.add_argument("--both", action="store_const", const="both", dest="engine",
-                        help="SQLite and PostgreSQL, each on a fresh database (the default)")
-    parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--pg-database", default="armstrace_stockbench")
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each holdings call")
     parser.add_argument("--count-reps", type=int, default=3)
     parser.add_argument("--page-reps", type=int, default=5)
     parser.add_argument("--no-index-experiment", action="store_true",
                         help="skip re-timing the dashboard with the candidate partial index")
     parser.add_argument("--profile", action="store_true", help="cProfile start, close and the dashboard page")
-    parser.add_argument("--save-json", default=str(Path(tempfile.gettempdir()) / "stockbench-results.json"))
-    parser.add_argument("--from-json", default="", help="only rewrite the report from saved results")
-    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks-stockpile.md")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--json-out", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args)
-    elif args.from_json:
-        report(json.loads(Path(args.from_json).read_text()), args)
-    else:
-        parent(args)
+    add_engine_arguments(parser, "stockbench", DOC)
+    dispatch(parser.parse_args(), child, parent, report)
 
 
 if __name__ == "__main__":
