@@ -230,3 +230,41 @@ def dispatch(args: argparse.Namespace, child: Callable[[argparse.Namespace], Non
         report(json.loads(Path(args.from_json).read_text()), args)
     else:
         parent(args)
+
+
+def dataset_and_load_lines(results: list[dict], dataset_keys: tuple[str, ...], rate: tuple[str, str, str]) -> list[str]:
+    """The report's "Dataset and load" table, one column per engine.  ``rate`` = (label, dataset
+    key, load step) for the rows-per-second line of the largest insert."""
+    lines = ["## Dataset and load", "",
+             "| | " + " | ".join(r["engine"] for r in results) + " |",
+             "|---|" + "---|" * len(results),
+             "| version | " + " | ".join(str(r.get("engine_version", "")) for r in results) + " |"]
+    for key in dataset_keys:
+        lines.append(f"| {key.replace('_', ' ')} | " + " | ".join(f"{r['dataset'][key]:,}" for r in results) + " |")
+    for key in results[0]["load"]:
+        lines.append(f"| load: {key} | " + " | ".join(fmt_s(r["load"].get(key, 0)) for r in results) + " |")
+    label, count_key, step = rate
+    per_second = [r["dataset"][count_key] / max(r["load"].get(step, 1), 1e-9) for r in results]
+    lines.append(f"| {label} | " + " | ".join(f"{x:,.0f}" for x in per_second) + " |")
+    lines.append("| database size | " + " | ".join(f"{r.get('db_size_mb', 0):,.0f} MB" for r in results) + " |")
+    lines.append("| whole run (load + measurements) | " + " | ".join(fmt_s(r.get("wall_clock", 0)) for r in results)
+                 + " |")
+    lines.append("| peak RSS of the run | " + " | ".join(f"{r.get('peak_rss_mb', 0):,.0f} MB" for r in results) + " |")
+    return lines
+
+
+def targets_lines(results: list[dict], rows: list[tuple[str, str]]) -> list[str]:
+    """The report's "Results against the targets" table: min, median, p95 and verdict per engine."""
+    lines = ["", "## Results against the targets", "",
+             "| measurement | engine | min | median | p95 | target | verdict (p95) |", "|---|---|---|---|---|---|---|"]
+    for key, label in rows:
+        for r in results:
+            if key not in r["measure"]:
+                continue
+            mm = r["measure"][key]
+            s = mm["summary"]
+            target = mm.get("target")
+            lines.append(f"| {label} | {r['engine']} | {fmt_s(s['min'])} | {fmt_s(s['median'])} | "
+                         f"{fmt_s(s['p95'])} | {fmt_s(target) if target else '—'} | "
+                         f"{verdict(s['p95'], target) if target else '(no target)'} |")
+    return lines

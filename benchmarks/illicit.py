@@ -42,6 +42,7 @@ from _harness import (
     ROOT,
     add_engine_arguments,
     bulk_rows,
+    dataset_and_load_lines,
     dispatch,
     fmt_s,
     machine,
@@ -50,8 +51,8 @@ from _harness import (
     run_on_engines,
     start_child,
     summary,
+    targets_lines,
     timed_load,
-    verdict,
 )
 
 DOC = ROOT / "docs" / "benchmarks-illicit.md"
@@ -680,23 +681,10 @@ def report(results: list[dict], args: argparse.Namespace) -> None:
         f"Statistics: `GET /illicit/statistics/` and `GET /api/illicit/statistics/`, `statistics.sdg_16_4_2(items)` "
         f"and `statistics.tables(...)` alone, {a['page_reps']} repetitions each (3 when one call takes > 15 s). "
         "p95 is nearest-rank; with 5 samples it is the maximum.", "",
-        "## Dataset and load", "",
-        "| | " + " | ".join(r["engine"] for r in results) + " |",
-        "|---|" + "---|" * len(results),
-        "| version | " + " | ".join(str(r.get("engine_version", "")) for r in results) + " |",
     ]
-    for key in ("seizures", "seized_items", "weapons", "ammunition", "other", "register_weapons"):
-        lines.append(f"| {key.replace('_', ' ')} | " + " | ".join(f"{r['dataset'][key]:,}" for r in results) + " |")
-    for key in results[0]["load"]:
-        lines.append(f"| load: {key} | " + " | ".join(fmt_s(r["load"].get(key, 0)) for r in results) + " |")
-    rate = [r["dataset"]["seized_items"] / max(r["load"].get("seized items (raw insert)", 1), 1e-9) for r in results]
-    lines.append("| seized items inserted per second | " + " | ".join(f"{x:,.0f}" for x in rate) + " |")
-    lines.append("| database size | " + " | ".join(f"{r.get('db_size_mb', 0):,.0f} MB" for r in results) + " |")
-    lines.append("| whole run (load + measurements) | " + " | ".join(fmt_s(r.get("wall_clock", 0)) for r in results)
-                 + " |")
-    lines.append("| peak RSS of the run | " + " | ".join(f"{r.get('peak_rss_mb', 0):,.0f} MB" for r in results) + " |")
-    lines += ["", "## Results against the targets", "",
-              "| measurement | engine | min | median | p95 | target | verdict (p95) |", "|---|---|---|---|---|---|---|"]
+    lines += dataset_and_load_lines(
+        results, ("seizures", "seized_items", "weapons", "ammunition", "other", "register_weapons"),
+        ("seized items inserted per second", "seized_items", "seized items (raw insert)"))
     rows = [("analysis_first_run", "diversion analysis, first run (creates the groups): `run_analysis`"),
             ("analysis_rerun", "diversion analysis, re-run (groups unchanged): `run_analysis`"),
             ("analysis_read_facts", "… step 1, read facts: `item_facts` over all items"),
@@ -711,16 +699,7 @@ def report(results: list[dict], args: argparse.Namespace) -> None:
             ("questionnaire_tables", "`statistics.tables(seizures, items)` alone"),
             ("alternative_sdg_group_by", "alternative: 16.4.2 counts as one GROUP BY query"),
             ("alternative_types_group_by", "alternative: items-by-type table as one GROUP BY query")]
-    for key, label in rows:
-        for r in results:
-            if key not in r["measure"]:
-                continue
-            mm = r["measure"][key]
-            s = mm["summary"]
-            target = mm.get("target")
-            lines.append(f"| {label} | {r['engine']} | {fmt_s(s['min'])} | {fmt_s(s['median'])} | "
-                         f"{fmt_s(s['p95'])} | {fmt_s(target) if target else '—'} | "
-                         f"{verdict(s['p95'], target) if target else '(no target)'} |")
+    lines += targets_lines(results, rows)
     lines += ["", "## Details", "",
               "| | " + " | ".join(r["engine"] for r in results) + " |", "|---|" + "---|" * len(results)]
 

@@ -44,6 +44,7 @@ from _harness import (
     ROOT,
     add_engine_arguments,
     bulk_rows,
+    dataset_and_load_lines,
     dispatch,
     fmt_s,
     machine,
@@ -52,8 +53,8 @@ from _harness import (
     run_on_engines,
     start_child,
     summary,
+    targets_lines,
     timed_load,
-    verdict,
 )
 
 DOC = ROOT / "docs" / "benchmarks-stockpile.md"
@@ -601,24 +602,11 @@ def report(results: list[dict], args: argparse.Namespace) -> None:
         "serials + one entry per lot, inserted with `bulk_create`, one extra scan through `stocktakes.scan`, "
         "then `stocktakes.close` (the reconciliation). Pages and `national_picture`: "
         f"{a['page_reps']} repetitions each.", "",
-        "## Dataset and load", "",
-        "| | " + " | ".join(r["engine"] for r in results) + " |",
-        "|---|" + "---|" * len(results),
-        "| version | " + " | ".join(str(r.get("engine_version", "")) for r in results) + " |",
     ]
-    for key in ("sites", "storage_units", "weapons", "manpads_components", "lots", "movements", "issued_items",
-                "big_site_items_held"):
-        lines.append(f"| {key.replace('_', ' ')} | " + " | ".join(f"{r['dataset'][key]:,}" for r in results) + " |")
-    for key in results[0]["load"]:
-        lines.append(f"| load: {key} | " + " | ".join(fmt_s(r["load"].get(key, 0)) for r in results) + " |")
-    mv = [r["dataset"]["movements"] / max(r["load"].get("stock movements (raw insert)", 1), 1e-9) for r in results]
-    lines.append("| movements inserted per second | " + " | ".join(f"{x:,.0f}" for x in mv) + " |")
-    lines.append("| database size | " + " | ".join(f"{r.get('db_size_mb', 0):,.0f} MB" for r in results) + " |")
-    lines.append("| whole run (load + measurements) | " + " | ".join(fmt_s(r.get("wall_clock", 0)) for r in results)
-                 + " |")
-    lines.append("| peak RSS of the run | " + " | ".join(f"{r.get('peak_rss_mb', 0):,.0f} MB" for r in results) + " |")
-    lines += ["", "## Results against the targets", "",
-              "| measurement | engine | min | median | p95 | target | verdict (p95) |", "|---|---|---|---|---|---|---|"]
+    lines += dataset_and_load_lines(
+        results, ("sites", "storage_units", "weapons", "manpads_components", "lots", "movements", "issued_items",
+                  "big_site_items_held"),
+        ("movements inserted per second", "movements", "stock movements (raw insert)"))
     rows = [("holdings", "holdings(site, on=date), 20 sites × 5 dates"),
             ("holdings_big_site", "holdings of the 20,000-item site, 5 dates"),
             ("reconcile", "full count reconciled: `stocktakes.close`"),
@@ -628,16 +616,7 @@ def report(results: list[dict], args: argparse.Namespace) -> None:
             ("dashboard_page", "GET /stockpile/ (site map + MANPADS dashboard)"),
             ("site_detail_page", "GET /r/sites/<pk>/ (the 20,000-item site)"),
             ("site_holdings_page", "GET /stockpile/sites/<pk>/holdings/ (the 20,000-item site)")]
-    for key, label in rows:
-        for r in results:
-            if key not in r["measure"]:
-                continue
-            mm = r["measure"][key]
-            s = mm["summary"]
-            target = mm.get("target")
-            lines.append(f"| {label} | {r['engine']} | {fmt_s(s['min'])} | {fmt_s(s['median'])} | "
-                         f"{fmt_s(s['p95'])} | {fmt_s(target) if target else '—'} | "
-                         f"{verdict(s['p95'], target) if target else '(no target)'} |")
+    lines += targets_lines(results, rows)
     lines += ["", "Pages: first request, queries and size", "",
               "| page | engine | first request | SQL queries | HTML size |", "|---|---|---|---|---|"]
     for key in ("dashboard_page", "site_detail_page", "site_holdings_page"):
