@@ -74,10 +74,10 @@ def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
         q = _Query(reading, norm, confusion_key(norm), 10, {}, {})
         q.codes = _codes(q.key)
         q.pm = C.pattern_masks(q.codes)
-        keys = A.probe_keys(q.codes, 2)
+        probes = _probe_array(A.probe_keys(q.codes, 2))
         for kmin, cutoff in ((0, 1), (0, 2), (0, 3), (3, 3)):
-            rows, dist = ix._scan(q, keys, _probe_array(keys), False, cutoff, kmin)
-            probed = ix._probe(keys, ("pair_keys", "pair_rows"))
+            rows, dist = ix._scan(q, probes, False, cutoff, kmin)
+            probed = ix._probe(probes, ("pair_keys", "pair_rows"))
             _, probed_keys = ix._row_strings(probed)
             plain = process.cdist([q.key], probed_keys, scorer=OSA.distance, dtype=np.int64)[0]
             keep = (plain >= kmin) & (plain <= cutoff)
@@ -129,3 +129,44 @@ def test_compiled_probe_keys_equal_the_plain_computation(codes: list[int], k: in
         variants.tolist(), C.probe_key_matrix(variants, A.probe_templates(len(codes), k, pairs)).tolist(), strict=True
     ):
         assert set(keys) == _plain_probe_keys(row, k, pairs)
+
+
+FULL_READING = st.text(alphabet="0125689OILSZGBAHNPRCVYUXTJDKMЖ", min_size=1, max_size=9)
+CANDIDATES = st.lists(st.text(alphabet="0125689OILSZGBAHNPRCVYUXTJDKMЖ", min_size=1, max_size=10), max_size=25)
+
+
+@settings(max_examples=600, deadline=None)
+@given(FULL_READING, CANDIDATES, st.integers(min_value=1, max_value=6))
+def test_best_first_scores_the_candidates_that_reach_the_limit_exactly(
+    reading: str, serials: list[str], limit: int
+) -> None:
+    """The scoring loop's shortcuts (the key distance instead of the table where no operation
+    cheaper than 1.0 applies, skipping candidates whose key distance cannot reach the results)
+    change nothing: every candidate whose exact score reaches the limit-th best is returned, with
+    its exact distance."""
+    from armstrace.marking.distance import COST_VECTOR, weighted_distance
+
+    rng = random.Random(len(serials) * 31 + limit)
+    serials = [normalise_serial(s) or "0" for s in serials]
+    buf = np.frombuffer("".join(s + "\n" for s in serials).encode(), dtype=np.uint8)
+    off = A.offsets_from_separated(buf)
+    key = confusion_key(reading)
+    dk = np.array([OSA.distance(key, confusion_key(s)) for s in serials], dtype=np.int64)
+    bonus = np.array([rng.choice((0.0, 0.5, 1.25)) for _ in serials], dtype=np.float64)
+    exact = [weighted_distance(reading, s) for s in serials]
+    score = [(25.0 if d == 0 else 15.0) - min(d, 4.5) + b for d, b in zip(exact, bonus, strict=True)]
+    # the index's upper bound: key edits cost at least 0.3 each (a transliteration pair)
+    ub = np.where(dk == 0, 25.0, 15.0) - 0.3 * dk + bonus
+    order = np.argsort(-ub, kind="stable")
+    cache = np.full(len(serials), np.nan)
+    sel, dist = C.best_first(
+        C.as_codepoints(reading), buf, off, order.astype(np.int64), ub[order], bonus[order], dk[order],
+        order.astype(np.int64), cache, 99, limit, np.zeros(0), np.array([25.0, 15.0, 4.5]), COST_VECTOR,
+        C.CONFUSION_CLASS, C.TRANSLIT, C.DIGRAPH, C.PARTNER, C.CONFUSABLE,
+    )
+    got = {int(order[i]): d for i, d in zip(sel.tolist(), dist.tolist(), strict=True)}
+    for i, d in got.items():
+        assert abs(d - exact[i]) < 1e-9, (reading, serials[i])
+    if serials:
+        kth = sorted(score, reverse=True)[min(limit, len(score)) - 1]
+        assert {i for i, s in enumerate(score) if s >= kth - 1e-9} <= set(got)

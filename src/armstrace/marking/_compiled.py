@@ -56,6 +56,27 @@ def _tables() -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_], npt.NDArray[
 
 CONFUSION_CLASS, TRANSLIT, DIGRAPH = _tables()
 
+
+def _letter_tables() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Per ASCII character: the bit mask (bit = letter - 'A') of its transliteration partners
+    (H: N, N: H, P: R ...), and whether it is a letter of a confusion class (O, I, L, S ...)."""
+    partner = np.zeros(128, dtype=np.int64)
+    for pair in TRANSLITERATION_PAIRS:
+        a, b = sorted(pair)
+        partner[ord(a)] |= 1 << (ord(b) - 65)
+        partner[ord(b)] |= 1 << (ord(a) - 65)
+    confusable = np.zeros(128, dtype=np.bool_)
+    for members in CONFUSION_CLASSES.values():
+        for m in members:
+            if m.isalpha():
+                confusable[ord(m)] = True
+    return partner, confusable
+
+
+#: see :func:`_letter_tables` and :func:`_profile`
+PARTNER, CONFUSABLE = _letter_tables()
+
+
 #: costs in the order of :data:`.distance.COSTS` used by the kernel
 COST_ORDER: Final = (
     "confusion",
@@ -99,6 +120,31 @@ def _is_alpha(c: int) -> bool:
 @numba.njit(**_INLINE)
 def _embedded(s: I32, i: int) -> bool:
     return 0 < i < len(s) - 1 and _is_alpha(s[i]) and _is_digit(s[i - 1]) and _is_digit(s[i + 1])
+
+
+@numba.njit(**_INLINE)
+def _profile(s: I32, digraph: Any, partner: Any, confusable: Any) -> tuple[np.int64, np.int64, bool, bool]:
+    """What cheap operations of the weighted distance a string can take part in: the mask of
+    its letters, the mask of their transliteration partners, whether it has anything else that
+    can make an edit cost less than 1.0 (a letter between digits, a two-letter transliteration,
+    a character beyond ASCII) and whether it has a letter of a confusion class."""
+    letters = np.int64(0)
+    partners = np.int64(0)
+    cheap = False
+    conf = False
+    for i in range(len(s)):
+        c = s[i]
+        if c >= 128:
+            cheap = True
+            continue
+        if 65 <= c <= 90:
+            letters |= np.int64(1) << np.int64(c - 65)
+            partners |= partner[c]
+            conf = conf or confusable[c]
+            cheap = cheap or _embedded(s, i)
+        if i >= 1 and s[i - 1] < 128 and digraph[s[i - 1], c]:
+            cheap = True
+    return letters, partners, cheap, conf
 
 
 @numba.njit(**_INLINE)
@@ -271,6 +317,8 @@ def best_first(
     ub: npt.NDArray[np.float64],
     bonus: npt.NDArray[np.float64],
     dk: I64,
+    slot: I64,
+    cache: npt.NDArray[np.float64],
     k: int,
     limit: int,
     scores: npt.NDArray[np.float64],
@@ -279,6 +327,8 @@ def best_first(
     cls: Any,
     translit: Any,
     digraph: Any,
+    partner: npt.NDArray[np.int64],
+    confusable: npt.NDArray[np.bool_],
 ) -> tuple[I64, npt.NDArray[np.float64]]:
     """Exact weighted distances of candidates taken in the order given (best upper bound ``ub``
     of the score first) until no remaining candidate can reach the ``limit``-th best score.
@@ -288,11 +338,23 @@ def best_first(
     and full tiers of the index); a candidate admitted with
     ``dk > k`` key edits (for a two-letter transliteration) counts only if d <= k.  Returns the
     positions and distances of the candidates that may be in the results (a slightly generous
-    superset: the caller ranks them with rounded scores)."""
+    superset: the caller ranks them with rounded scores).
+
+    ``cache[slot[i]]`` holds candidate i's distance once computed (NaN before), so a second
+    ranking of the same candidates (the closest serials without the details' bonus) computes
+    no distance twice.
+
+    Where no operation cheaper than 1.0 can apply between the reading and a candidate (no
+    transliteration partners across them, no letter between digits, no two-letter
+    transliteration, ASCII only: :func:`_profile`), every key edit costs at least 1.0, so the
+    distance is at least the key distance ``dk``; it *is* ``dk`` when neither has a letter of a
+    confusion class.  The first case skips the table when ``dk`` alone cannot reach the results,
+    the second always."""
     n = len(q)
-    maxm = 1
-    for i in range(len(rows)):
-        maxm = max(maxm, off[rows[i] + 1] - 1 - off[rows[i]])
+    q_letters, q_partners, q_cheap, q_conf = _profile(q, digraph, partner, confusable)
+    # tables sized for the longest serial met so far (grown on demand: sizing them from every
+    # candidate's length up front would read the offsets of all of them, a cache miss each)
+    maxm = 32
     d = np.empty((n + 1, maxm + 1), dtype=np.float64)
     b = np.empty((n + 1, maxm + 1), dtype=np.int8)
     r = np.empty(maxm, dtype=np.int32)
@@ -314,10 +376,33 @@ def best_first(
     for i in range(len(rows)):
         if filled >= limit and ub[i] < kth - slack:
             break
-        row = rows[i]
-        m = _decode(buf, off[row], off[row + 1] - 1, r)
-        _fill_table(q, r[:m], cost, cls, translit, digraph, d, b)
-        dist = d[n, m]
+        dist = cache[slot[i]]
+        if np.isnan(dist):
+            row = rows[i]
+            start, end = off[row], off[row + 1] - 1
+            if end - start > maxm:
+                maxm = 2 * (end - start)
+                d = np.empty((n + 1, maxm + 1), dtype=np.float64)
+                b = np.empty((n + 1, maxm + 1), dtype=np.int8)
+                r = np.empty(maxm, dtype=np.int32)
+            m = _decode(buf, start, end, r)
+            r_letters, r_partners, r_cheap, r_conf = _profile(r[:m], digraph, partner, confusable)
+            simple = not (q_cheap or r_cheap or (q_partners & r_letters) or (r_partners & q_letters))
+            if simple and dk[i] >= 0:
+                if not (q_conf or r_conf):
+                    dist = float(dk[i])
+                    cache[slot[i]] = dist
+                else:
+                    reach = (scale[0] if dk[i] == 0 else scale[1]) - min(float(dk[i]), scale[2]) + bonus[i]
+                    if filled >= limit and reach < kth - slack:
+                        continue  # cannot reach the results: its distance is not needed
+                    _fill_table(q, r[:m], cost, cls, translit, digraph, d, b)
+                    dist = d[n, m]
+                    cache[slot[i]] = dist
+            else:
+                _fill_table(q, r[:m], cost, cls, translit, digraph, d, b)
+                dist = d[n, m]
+                cache[slot[i]] = dist
         if dk[i] > k and dist > k + 1e-9:
             continue
         score = (scale[0] if dist == 0.0 else scale[1]) - min(dist, scale[2]) + bonus[i]

@@ -23,18 +23,24 @@ Search paths:
 
 Scores: ``10 * tier + 5 - distance + attribute_bonus`` with tier 2 = exact (normalised serial
 identical), 1 = full match (fuzzy or wildcard), 0 = partial (substring).  The distance is at most
-4.5 and the bonus in [-0.11, +0.45], so tiers never overlap: an exact match always ranks first,
+4.5 and the bonus in [-0.11, +3.5], so tiers never overlap: an exact match always ranks first,
 and a partial match always ranks below every full match.
+
+Results: the best ``limit`` (fewer full matches when slots are reserved for substring hits),
+every result tied with the last of them, and, when the reading gives details, the closest
+serials whatever the details say (:attr:`MarkingIndex.closest_share`).
 """
 
 from __future__ import annotations
 
 import heapq
 import json
+import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -74,17 +80,24 @@ _DERIVED_SINCE: Final[dict[str, int]] = {
 }
 FIELDS: Final[tuple[str, ...]] = ("manufacturer", "model", "calibre", "country")
 
-#: (bonus when the query and the record agree, penalty when both are known and differ).  The
-#: penalty is small on purpose: a disagreement never hides a candidate, it only re-orders
-#: near-equal ones.  The manufacturer is half of a weapon's identity (serial + manufacturer, ITI),
-#: so its bonus (0.5) outweighs a letter between digits or two optical confusions but not a real
-#: edit (1.0).  Measured on 10 M synthetic records: 2-edit recall@10 0.880 with (0.25, 0.10,
-#: 0.05) for manufacturer, model and calibre, 0.895 with these, 0.92 with (0.95, 0.25, 0.15) at
-#: the cost of fragment recall (0.807 -> 0.755), see docs/benchmarks-marking.md.
+#: (bonus when the query and the record agree, penalty when both are known and differ).
+#:
+#: A detail the officer gives and the record agrees on counts for a little more than one reading
+#: error in the serial: the manufacturer (half of a weapon's identity under the ITI) 1.25, more
+#: than an edit plus an optical confusion; the model and the calibre 1.1 each; the country,
+#: rarely read off the weapon itself, 0.05.  So a record of the named manufacturer two edits
+#: away ranks above another manufacturer's record one edit away: with ten million records a
+#: dense numeric serial has dozens of records one edit from any reading, and only the details
+#: tell them apart.  The penalty for a disagreement is small, and details never hide the best
+#: serials: the :attr:`MarkingIndex.closest_share` of the results always goes to the closest
+#: serials whatever the details say (a wrong manufacturer must not push the right weapon out).
+#: Measured on 10 M synthetic records (docs/benchmarks-marking.md): 2-edit recall@10 0.90 with
+#: the former (0.5, 0.15, 0.10) for manufacturer, model and calibre, 0.965 with these (the
+#: highest any ranking that prefers fewer reading errors can reach there is 0.978).
 ATTRIBUTE_WEIGHTS: Final[dict[str, tuple[float, float]]] = {
-    "manufacturer": (0.50, 0.05),
-    "model": (0.15, 0.02),
-    "calibre": (0.10, 0.02),
+    "manufacturer": (1.25, 0.05),
+    "model": (1.10, 0.02),
+    "calibre": (1.10, 0.02),
     "country": (0.05, 0.02),
 }
 #: full-match candidates: (score upper bound, attribute bonus, key distance, record id, row)
@@ -122,7 +135,6 @@ _ARRAY_NAMES: Final[tuple[str, ...]] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Match:
     """One search result.
 
@@ -131,18 +143,103 @@ class Match:
     the registered serial (0 = identical after normalisation; for partial matches the distance of
     the contained part plus 0.01 per uncovered character).  ``differences``: machine-readable
     differing positions (0-based in ``normalised``; ``raw_position`` in ``serial`` when mappable)
-    for highlighting.  ``kind``: "exact", "full" or "partial".
+    for highlighting.  ``kind``: "exact", "full" or "partial".  ``closest_serial``: returned
+    because its serial is among the closest to the reading although the details given
+    (manufacturer, model, calibre, country) rank it lower: details never hide the best serials.
+
+    The record's serial, normalised serial and manufacturer, the ``explanation`` and the
+    ``differences`` are read when first used: a search returns every result tied with the
+    ``limit``-th (dozens for short serials), and a caller that shows only some of them, or
+    filters them by permission first, should not pay for describing the rest.
     """
 
-    record_id: int
-    score: float
-    explanation: str
-    serial: str
-    normalised: str
-    distance: float
-    kind: str
-    differences: tuple[Difference, ...] = ()
-    manufacturer: str | None = None
+    __slots__ = ("record_id", "score", "distance", "kind", "closest_serial", "_describe", "_described")
+
+    def __init__(
+        self,
+        record_id: int,
+        score: float,
+        explanation: str,
+        serial: str,
+        normalised: str,
+        distance: float,
+        kind: str,
+        differences: tuple[Difference, ...] = (),
+        manufacturer: str | None = None,
+        closest_serial: bool = False,
+    ) -> None:
+        self.record_id = record_id
+        self.score = score
+        self.distance = distance
+        self.kind = kind
+        self.closest_serial = closest_serial
+        self._describe: Callable[[], _Description] | None = None
+        self._described: _Description | None = (explanation, serial, normalised, tuple(differences), manufacturer)
+
+    @classmethod
+    def _pending(
+        cls,
+        record_id: int,
+        score: float,
+        distance: float,
+        kind: str,
+        closest: bool,
+        describe: Callable[[], _Description],
+    ) -> Match:
+        """A match whose description is worked out by ``describe`` on first use."""
+        m = cls.__new__(cls)
+        m.record_id, m.score, m.distance, m.kind, m.closest_serial = record_id, score, distance, kind, closest
+        m._describe, m._described = describe, None
+        return m
+
+    def _description(self) -> _Description:
+        if self._described is None:
+            assert self._describe is not None
+            self._described = self._describe()
+            self._describe = None
+        return self._described
+
+    @property
+    def explanation(self) -> str:
+        """What differed or was assumed, and how the details given compare, in plain words."""
+        return self._description()[0]
+
+    @property
+    def serial(self) -> str:
+        """The serial as registered (raw)."""
+        return self._description()[1]
+
+    @property
+    def normalised(self) -> str:
+        return self._description()[2]
+
+    @property
+    def differences(self) -> tuple[Difference, ...]:
+        return self._description()[3]
+
+    @property
+    def manufacturer(self) -> str | None:
+        """The manufacturer as registered."""
+        return self._description()[4]
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.record_id, self.score, self.distance, self.kind, self.closest_serial, self._description())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Match) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash((self.record_id, self.score, self.distance, self.kind))
+
+    def __repr__(self) -> str:
+        return (
+            f"Match(record_id={self.record_id!r}, score={self.score!r}, serial={self.serial!r}, "
+            f"distance={self.distance!r}, kind={self.kind!r}, explanation={self.explanation!r})"
+        )
+
+
+#: explanation, raw serial, normalised serial, differences, manufacturer (see :class:`Match`)
+_Description = tuple[str, str, str, tuple[Difference, ...], str | None]
 
 
 @dataclass(slots=True)
@@ -170,6 +267,10 @@ class _Query:
     key_dk: dict[int, int] = field(default_factory=dict)  # record_id -> key edit distance
     partial_done: bool = False
     codes: list[int] = field(default_factory=list)  # 5-bit codes of the key (pair index, scan)
+    bonus_tables: list[tuple[int, Any]] | None = None  # see MarkingIndex._bonus_tables
+    closest_limit: int = 0  # result slots kept for the closest serials whatever the details say
+    closest: dict[int, float] = field(default_factory=dict)  # record_id -> score without details
+    closest_heap: list[float] = field(default_factory=list)  # best such scores (min-heap)
     pm: Any = None  # pattern masks of the key for the compiled scan
 
 
@@ -204,6 +305,11 @@ def _keep(q: _Query, heap: list[float], limit: int, rid: int, entry: tuple[float
     elif score > heap[0]:
         heapq.heapreplace(heap, score)
     return kept
+
+
+def _entry(buf: A.U8, off: A.I64, row: int) -> str:
+    """One variable-length entry of a base buffer (without its separator)."""
+    return bytes(buf[int(off[row]) : int(off[row + 1]) - 1]).decode("utf-8")
 
 
 def _probe_array(keys: A.U64) -> A.U64:
@@ -315,6 +421,10 @@ class MarkingIndex:
     partial_shorter_by: int = 3
     #: share of the ``limit`` slots reserved for substring hits when the reading looks like a fragment
     partial_reserve: float = 0.3
+    #: share of the ``limit`` slots always given to the closest serials (details ignored) when the
+    #: reading names a manufacturer, model, calibre or country: those details outweigh a reading
+    #: error, so a wrong one would otherwise push the right weapon out of the results
+    closest_share: float = 0.3
     #: testing aid: always run the complete 2-edit stage (the staged search must agree with it)
     _exhaustive: bool = False
     #: add_many batches larger than this on a non-empty index are merged into a new base at once.
@@ -552,12 +662,18 @@ class MarkingIndex:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> None:
         """Merge the overlay into the base and write the index as a directory of ``.npy`` files
-        plus ``meta.json`` (written last, via a rename, so a half-written index is never valid)."""
+        plus ``meta.json`` (written last, via a rename, so a half-written index is never valid).
+        Every file is written beside its old version and renamed over it: a process that has the
+        old one memory-mapped (this one, or another server process) keeps reading the old
+        contents instead of crashing on a truncated file."""
         self.compact()
         p = Path(path)
         p.mkdir(parents=True, exist_ok=True)
         for name in _ARRAY_NAMES:
-            np.save(p / f"{name}.npy", np.ascontiguousarray(self._store[name]), allow_pickle=False)
+            tmp_array = p / f"{name}.npy.tmp"
+            with open(tmp_array, "wb") as fh:
+                np.save(fh, np.ascontiguousarray(self._store[name]), allow_pickle=False)
+            tmp_array.replace(p / f"{name}.npy")
         meta = {
             "format": FORMAT_VERSION,
             "records": int(len(self._store["ids"])),
@@ -640,6 +756,8 @@ class MarkingIndex:
             return self._finish(q)
         n = len(q.key)
         q.full_limit = q.limit
+        if self.closest_share > 0 and self._details_rank(q):
+            q.closest_limit = max(1, math.ceil(q.limit * self.closest_share))
         if 3 <= n <= self._typical_length() - self.partial_shorter_by:
             # Much shorter than the serials of the index: probably a fragment.  Substring hits get
             # reserved slots (still ranked below every full match).
@@ -685,20 +803,42 @@ class MarkingIndex:
                 c = voc.lookup(v)
                 q.attr[f] = -2 if c is None else c
 
+    @staticmethod
+    def _details_rank(q: _Query) -> bool:
+        """Do the details given change the order of the candidates (a known manufacturer, or any
+        model, calibre or country: an unknown one still lowers records that recorded another)?"""
+        return any(v is not None and not (f == "manufacturer" and v == -2) for f, v in q.attr.items())
+
     def _bonus_for(self, q: _Query, codes: list[npt.NDArray[np.int32]]) -> npt.NDArray[np.float64]:
         """Attribute bonus per candidate; ``codes`` = the 4 code arrays (FIELDS order)."""
-        n = len(codes[0])
-        b = np.zeros(n, dtype=np.float64)
-        for i, f in enumerate(FIELDS):
-            qc = q.attr.get(f)
-            if qc is None or qc == -2 and f == "manufacturer":
-                continue  # not given, or a manufacturer the index does not know: no effect
-            c = codes[i]
-            if f == "manufacturer" and len(self._manu_canon):
-                c = np.where(c >= 0, self._manu_canon[np.maximum(c, 0)], -1)
-            agree, disagree = ATTRIBUTE_WEIGHTS[f]
-            b += np.where(c == qc, agree, np.where(c < 0, 0.0, -disagree))
+        b = np.zeros(len(codes[0]), dtype=np.float64)
+        for i, table in self._bonus_tables(q):
+            b += table[codes[i] + 1]
         return b
+
+    def _bonus_rows(self, q: _Query, rows: A.I64) -> npt.NDArray[np.float64]:
+        """Attribute bonus of base rows (reads only the attributes the reading gives)."""
+        b = np.zeros(len(rows), dtype=np.float64)
+        for i, table in self._bonus_tables(q):
+            b += table[np.asarray(self._store[FIELDS[i]][rows]) + 1]
+        return b
+
+    def _bonus_tables(self, q: _Query) -> list[tuple[int, npt.NDArray[np.float64]]]:
+        """Per attribute the reading gives: its bonus for every code of the vocabulary, shifted
+        by one so that "not recorded" (-1) reads 0 (worked out once per reading)."""
+        if q.bonus_tables is None:
+            q.bonus_tables = []
+            for i, f in enumerate(FIELDS):
+                qc = q.attr.get(f)
+                if qc is None or qc == -2 and f == "manufacturer":
+                    continue  # not given, or a manufacturer the index does not know: no effect
+                n = len(self._vocab[f].display)
+                codes = self._manu_canon[:n] if f == "manufacturer" else np.arange(n)
+                agree, disagree = ATTRIBUTE_WEIGHTS[f]
+                table = np.zeros(n + 1, dtype=np.float64)
+                table[1:] = np.where(codes == qc, agree, -disagree)
+                q.bonus_tables.append((i, table))
+        return q.bonus_tables
 
     def _alive(self, rows: A.I64) -> A.I64:
         if self._dead is not None and len(rows):
@@ -715,8 +855,6 @@ class MarkingIndex:
         keys = b.translate(A.KEY_TABLE).decode("utf-8").split("\n")[:-1]
         return norms, keys
 
-    def _row_codes(self, rows: A.I64) -> list[npt.NDArray[np.int32]]:
-        return [np.asarray(self._store[f][rows]) for f in FIELDS]
 
     def _overlay_lists(self) -> tuple[list[int], list[str]]:
         if self._overlay_keys is None:
@@ -766,31 +904,30 @@ class MarkingIndex:
         dg = sum(1 for i in range(len(norm) - 1) if norm[i : i + 2] in TRANSLITERATION_DIGRAPHS)
         return t + e + 2 * dg, e + 2 * dg
 
-    def _probe(self, keys: A.U64, names: tuple[str, str]) -> A.I64:
-        """Rows (sorted, unique, alive) stored under any of the pair keys."""
+    def _probe(self, probes: A.U64, names: tuple[str, str]) -> A.I64:
+        """Rows (sorted, unique, alive) stored under any of the pair keys (``probes``: mixed,
+        sorted, unique)."""
         pk = self._store[names[0]]
-        if not len(pk) or not len(keys):
+        if not len(pk) or not len(probes):
             return _EMPTY_ROWS
-        karr = _probe_array(keys)
+        karr = probes
         lo = np.searchsorted(pk, karr, "left").astype(np.int64)
         hi = np.searchsorted(pk, karr, "right").astype(np.int64)
         hit = np.asarray(self._store[names[1]][A.ranges_index(lo, hi - lo)]).astype(np.int64)
         return self._alive(_sorted_unique(hit))
 
-    def _scan(
-        self, q: _Query, keys: A.U64, probes: A.U64, cheap_only: bool, kcut: int, kmin: int = 0
-    ) -> tuple[A.I64, A.I64]:
-        """Rows (sorted, unique, alive) stored under any of the pair keys (``probes``: the same,
-        mixed, sorted, unique) whose key is ``kmin`` to ``kcut`` OSA edits from the reading's key,
+    def _scan(self, q: _Query, probes: A.U64, cheap_only: bool, kcut: int, kmin: int = 0) -> tuple[A.I64, A.I64]:
+        """Rows (sorted, unique, alive) stored under any of the pair keys (``probes``: mixed,
+        sorted, unique) whose key is ``kmin`` to ``kcut`` OSA edits from the reading's key,
         and that key distance.  The compiled scan
         (:func:`._compiled.scan_pairs`) handles ASCII keys of up to 64 characters; other readings
         take the vectorised path (gather every hit, rapidfuzz's OSA)."""
         st = self._store
         pk, pdir, pr, pkp = _CHEAP_PAIR_ARRAYS if cheap_only else _PAIR_ARRAYS
-        if not len(st[pk]) or not len(keys):
+        if not len(st[pk]) or not len(probes):
             return _EMPTY_ROWS, _EMPTY_ROWS
         if not q.key.isascii() or len(q.codes) > 64:
-            rows = self._probe(keys, (pk, pr))
+            rows = self._probe(probes, (pk, pr))
             _, rkeys = self._row_strings(rows)
             dist = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
             keep = (dist >= kmin) & (dist <= kcut)
@@ -832,17 +969,19 @@ class MarkingIndex:
         units = [0.3] * (cq - cq_struct) + [0.5] * cq_struct + [1.0] * (k + 1)
         return sum(sorted(units)[: k + 1]) <= k + 1e-9
 
-    def _scan_stage(self, q: _Query, keys: A.U64, k: int, cq: tuple[int, int], cheap_only: bool) -> tuple[A.I64, A.I64]:
-        """Candidates of one stage: rows within k key edits, or k + 1 where cheap edits can make
-        k + 1 key edits cost no more than k (the reading's: every row; the record's: the "cheap"
-        rows, scanned in their small separate index)."""
-        probes = _probe_array(keys)
+    def _scan_stage(
+        self, q: _Query, probes: A.U64, k: int, cq: tuple[int, int], cheap_only: bool
+    ) -> tuple[A.I64, A.I64]:
+        """Candidates of one stage (``probes``: pair keys, mixed, sorted, unique): rows within k
+        key edits, or k + 1 where cheap edits can make k + 1 key edits cost no more than k (the
+        reading's: every row; the record's: the "cheap" rows, scanned in their small separate
+        index)."""
         if cheap_only:
-            return self._scan(q, keys, probes, True, k + 1)
+            return self._scan(q, probes, True, k + 1)
         loose = self._reading_allows_one_more(k, *cq)
-        rows, dist = self._scan(q, keys, probes, False, k + (1 if loose else 0))
+        rows, dist = self._scan(q, probes, False, k + (1 if loose else 0))
         if not loose and len(self._store["cpair_keys"]):
-            crows, cdist = self._scan(q, keys, probes, True, k + 1, k + 1)
+            crows, cdist = self._scan(q, probes, True, k + 1, k + 1)
             if len(crows):
                 rows = np.concatenate([rows, crows])
                 dist = np.concatenate([dist, cdist])
@@ -889,8 +1028,8 @@ class MarkingIndex:
             # a swap across a part boundary damages two parts: undo each swap, probe exactly
             swapped = C.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 0, chosen[:1]))
             keys = np.concatenate([keys, swapped.ravel()])
-        keys_a = keys
-        seen, dist_a = self._scan_stage(q, keys, k, (cq, cq_struct), False)
+        probes_a = _probe_array(keys)
+        seen, dist_a = self._scan_stage(q, probes_a, k, (cq, cq_struct), False)
         cand_a = self._bounds(q, seen, dist_a, k, cq)
         if k < 2:
             self._consider_full(q, *cand_a, None, k)
@@ -910,17 +1049,25 @@ class MarkingIndex:
         if not defer:
             self._consider_full(q, *cand_a, None, k)
         kth = q.heap[0] if len(q.heap) >= q.full_limit and not self._exhaustive else float("-inf")
-        if defer or kth <= top - lb_normal:
+        # the same question for the closest serials (no bonus): their limit-th plain score
+        top_plain = 10 * TIER_FULL + 5 + 1e-9
+        kth_plain = float("inf")
+        if q.closest_limit:
+            full = len(q.closest_heap) >= q.closest_limit and not self._exhaustive
+            kth_plain = q.closest_heap[0] if full else float("-inf")
+        if defer or kth <= top - lb_normal or kth_plain <= top_plain - lb_normal:
             cheap_only = False
-        elif kth <= top - lb_cheap:
+        elif kth <= top - lb_cheap or kth_plain <= top_plain - lb_cheap:
             cheap_only = True
         else:
             return
         swapped = C.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 1, (0, 5)))
-        keys = np.concatenate([A.probe_keys(codes, 2), swapped.ravel()])
+        probes = _probe_array(np.concatenate([A.probe_keys(codes, 2), swapped.ravel()]))
         # the keys stage A probed were scanned with the same cut-offs: only the others
-        keys = np.setdiff1d(keys, keys_a)
-        rows, dist = self._scan_stage(q, keys, k, (cq, cq_struct), cheap_only)
+        at = np.minimum(np.searchsorted(probes_a, probes), max(len(probes_a) - 1, 0))
+        if len(probes_a):
+            probes = probes[probes_a[at] != probes]
+        rows, dist = self._scan_stage(q, probes, k, (cq, cq_struct), cheap_only)
         if len(rows) and len(seen):
             pos = np.searchsorted(seen, rows)
             pos[pos >= len(seen)] = 0
@@ -947,7 +1094,7 @@ class MarkingIndex:
         # letter between digits 0.5, a two-letter transliteration 0.5 per key character)
         by_query = np.minimum(dkf, cq)
         lb = 0.3 * by_query + (dkf - by_query) * np.where(cheap, 0.5, 1.0)
-        bonus = self._bonus_for(q, self._row_codes(rows))
+        bonus = self._bonus_rows(q, rows)
         ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
         return ub, bonus, dk, np.asarray(st["ids"][rows]), rows
 
@@ -987,6 +1134,7 @@ class MarkingIndex:
         normalised serials, or ``serials`` (UTF-8 buffer and offsets) for overlay records."""
         order = np.argsort(-ub, kind="stable")
         buf, off = serials if serials is not None else (self._store["norm_buf"], self._store["norm_off"])
+        cache = np.full(len(order), np.nan)
         sel, dist = C.best_first(
             C.as_codepoints(q.norm),
             buf,
@@ -995,6 +1143,8 @@ class MarkingIndex:
             ub[order],
             bonus[order],
             dk[order],
+            order,
+            cache,
             k,
             q.full_limit,
             np.array(q.heap, dtype=np.float64),
@@ -1003,13 +1153,86 @@ class MarkingIndex:
             C.CONFUSION_CLASS,
             C.TRANSLIT,
             C.DIGRAPH,
+            C.PARTNER,
+            C.CONFUSABLE,
+        )
+        picked = order[sel]
+        scores: list[float] = []
+        found, key_dk = q.found, q.key_dk
+        for rid, row, d, b, e in zip(
+            ids[picked].tolist(),
+            rows[picked].tolist(),
+            dist.tolist(),
+            bonus[picked].tolist(),
+            dk[picked].tolist(),
+            strict=True,
+        ):
+            tier = TIER_EXACT if d == 0.0 else TIER_FULL
+            score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + b, 6)
+            scores.append(score)
+            prev = found.get(rid)
+            if prev is None or prev[0] < score:
+                found[rid] = (score, d, tier, ("o", rid) if serials is not None else ("b", row), None)
+                key_dk[rid] = e
+        if scores:
+            q.heap = heapq.nlargest(q.full_limit, q.heap + scores)
+            heapq.heapify(q.heap)
+        if q.closest_limit:
+            self._consider_closest(q, ub - bonus, bonus, dk, ids, rows, (buf, off), cache, k, serials is not None)
+
+    def _consider_closest(
+        self,
+        q: _Query,
+        ub: npt.NDArray[np.float64],
+        bonus: npt.NDArray[np.float64],
+        dk: npt.NDArray[np.int64],
+        ids: npt.NDArray[np.int64],
+        rows: npt.NDArray[np.int64],
+        serials: tuple[A.U8, A.I64],
+        cache: npt.NDArray[np.float64],
+        k: int,
+        overlay: bool,
+    ) -> None:
+        """The same candidates ranked by the serial alone (``ub`` without the details' bonus):
+        the ``closest_limit`` best are kept in ``q.closest`` so :meth:`_finish` can return them
+        even when the details given rank them below the ``limit`` (a wrong manufacturer must not
+        hide the right weapon).  Their results carry their real score."""
+        order = np.argsort(-ub, kind="stable")
+        sel, dist = C.best_first(
+            C.as_codepoints(q.norm),
+            serials[0],
+            serials[1],
+            rows[order],
+            ub[order],
+            np.zeros(len(order), dtype=np.float64),
+            dk[order],
+            order,
+            cache,
+            k,
+            q.closest_limit,
+            np.array(q.closest_heap, dtype=np.float64),
+            _SCORE_SCALE,
+            COST_VECTOR,
+            C.CONFUSION_CLASS,
+            C.TRANSLIT,
+            C.DIGRAPH,
+            C.PARTNER,
+            C.CONFUSABLE,
         )
         for i, d in zip(order[sel].tolist(), dist.tolist(), strict=True):
             tier = TIER_EXACT if d == 0.0 else TIER_FULL
-            score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + float(bonus[i]), 6)
+            plain = round(10 * tier + 5 - min(d, MAX_DISTANCE), 6)
             rid = int(ids[i])
-            ref = ("o", rid) if serials is not None else ("b", int(rows[i]))
-            if _keep(q, q.heap, q.full_limit, rid, (score, d, tier, ref, None)):
+            if plain <= q.closest.get(rid, float("-inf")):
+                continue
+            q.closest[rid] = plain
+            if len(q.closest_heap) < q.closest_limit:
+                heapq.heappush(q.closest_heap, plain)
+            elif plain > q.closest_heap[0]:
+                heapq.heapreplace(q.closest_heap, plain)
+            if rid not in q.found:
+                ref = ("o", rid) if overlay else ("b", int(rows[i]))
+                q.found[rid] = (round(plain + float(bonus[i]), 6), d, tier, ref, None)
                 q.key_dk[rid] = int(dk[i])
 
     def _overlay_item(
@@ -1061,7 +1284,7 @@ class MarkingIndex:
             hits = len(hrows)
             if hits:
                 hlens = np.asarray(off[hrows + 1]) - np.asarray(off[hrows]) - 1
-                bonus = self._bonus_for(q, self._row_codes(hrows))
+                bonus = self._bonus_rows(q, hrows)
                 # confusions inside the fragment only lower the score: 5 - 0.01 * uncovered is a bound
                 ub = 5 - 0.01 * (hlens - n) + bonus
                 ids = np.asarray(st["ids"][hrows]).tolist()
@@ -1150,7 +1373,7 @@ class MarkingIndex:
             hit = [t for t, s in enumerate(rkeys) if rx.fullmatch(s)]
             if hit:
                 hrows = rows[hit]
-                bonus = self._bonus_for(q, self._row_codes(hrows))
+                bonus = self._bonus_rows(q, hrows)
                 ids = st["ids"][hrows]
                 for u, t in enumerate(hit):
                     ub = base - COSTS["star_char"] * (len(norms[t]) - n_legible_min) + float(bonus[u])
@@ -1207,56 +1430,76 @@ class MarkingIndex:
 
     # -- results
     def _finish(self, q: _Query) -> list[Match]:
+        """The results: the best full matches (``limit`` minus the slots reserved for substring
+        hits), the substring hits, every result tied with the last of either, and the closest
+        serials that the details ranked out; sorted by score."""
         ranked = sorted(q.found.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        if q.reserve:
-            # reserved slots: the best full matches, then the substring hits (still below them)
-            part = [kv for kv in ranked if kv[1][2] == TIER_PARTIAL]
-            if part:
-                full = [kv for kv in ranked if kv[1][2] != TIER_PARTIAL]
-                ranked = full[: max(0, q.limit - min(q.reserve, len(part)))] + part
-        if len(ranked) > q.limit:
-            cut = ranked[q.limit - 1][1][0]
-            end = q.limit
-            while end < len(ranked) and end < self.max_results and ranked[end][1][0] >= cut - 1e-9:
-                end += 1
-            ranked = ranked[:end]
-        views = self._record_views([v[3] for _, v in ranked])
-        return [self._match(q, rid, *v, view) for (rid, v), view in zip(ranked, views, strict=True)]
+        full = [kv for kv in ranked if kv[1][2] != TIER_PARTIAL]
+        part = [kv for kv in ranked if kv[1][2] == TIER_PARTIAL]
+        reserved = min(q.reserve, len(part))
+        full = self._with_ties(full, q.limit - reserved, lambda kv: kv[1][0])
+        chosen = full + self._with_ties(part, max(q.limit - len(full), reserved), lambda kv: kv[1][0])
+        extra: set[int] = set()
+        if q.closest:
+            plain = sorted(q.closest.items(), key=lambda kv: (-kv[1], kv[0]))
+            have = {rid for rid, _ in chosen}
+            for rid, _ in self._with_ties(plain, q.closest_limit, lambda kv: kv[1]):
+                if rid not in have:
+                    extra.add(rid)
+                    chosen.append((rid, q.found[rid]))
+            chosen.sort(key=lambda kv: (-kv[1][0], kv[0]))
+        # a snapshot of what the descriptions read: the base arrays are replaced, never changed,
+        # by a merge; the vocabularies only grow; the canonical-manufacturer table is replaced
+        snap = (self._store, self._manu_canon)
+        return [
+            Match._pending(
+                rid,
+                v[0],
+                round(v[1], 6),
+                _TIER_NAMES[v[2]],
+                rid in extra,
+                partial(self._describe, q, v, self._overlay[rid] if v[3][0] == "o" else None, rid in extra, snap),
+            )
+            for rid, v in chosen
+        ]
 
-    def _record_views(self, refs: list[Any]) -> list[tuple[str, str, tuple[int, int, int, int]]]:
-        """(raw serial, normalised serial, attribute codes) of result records; the base rows are
-        read with one vectorised gather."""
-        base = np.array([int(r[1]) for r in refs if r[0] == "b"], dtype=np.int64)
-        views: list[tuple[str, str, tuple[int, int, int, int]]] = []
-        if len(base):
-            s = self._store
-            raw_buf, _ = A.gather(s["raw_buf"], s["raw_off"], base)
-            raws = raw_buf.tobytes().decode("utf-8").split("\n")
-            norms, _ = self._row_strings(base)
-            codes = np.stack([np.asarray(s[f][base]) for f in FIELDS], axis=1).tolist()
-            views = [(raws[i], norms[i], (c[0], c[1], c[2], c[3])) for i, c in enumerate(codes)]
-        out = []
-        it = iter(views)
-        for ref in refs:
-            if ref[0] == "o":
-                rec = self._overlay[ref[1]]
-                out.append((rec.raw, rec.norm, rec.codes))
-            else:
-                out.append(next(it))
-        return out
+    def _with_ties(self, ranked: list[Any], n: int, score: Any) -> list[Any]:
+        """The first ``n`` of ``ranked`` (best first) and every later one tied with the ``n``-th,
+        up to :attr:`max_results`."""
+        if n <= 0:
+            return []
+        if len(ranked) <= n:
+            return ranked
+        cut = score(ranked[n - 1])
+        end = n
+        while end < len(ranked) and end < self.max_results and score(ranked[end]) >= cut - 1e-9:
+            end += 1
+        return ranked[:end]
 
-    def _match(
+    def _describe(
         self,
         q: _Query,
-        rid: int,
-        score: float,
-        d: float,
-        tier: int,
-        ref: Any,
-        diffs: list[Difference] | None,
-        view: tuple[str, str, tuple[int, int, int, int]],
-    ) -> Match:
-        raw, norm, codes = view
+        found: tuple[float, float, int, Any, list[Difference] | None],
+        rec: _Rec | None,
+        closest: bool,
+        snap: tuple[Store, npt.NDArray[np.int32]],
+    ) -> _Description:
+        """A result's serial, normalised serial, manufacturer, explanation and differences (see
+        :class:`Match`), from the record (base row or overlay record) as it was searched."""
+        _score, d, tier, ref, diffs = found
+        store, manu_canon = snap
+        if rec is not None:
+            raw, norm, codes = rec.raw, rec.norm, rec.codes
+        else:
+            row = int(ref[1])
+            raw = _entry(store["raw_buf"], store["raw_off"], row)
+            norm = _entry(store["norm_buf"], store["norm_off"], row)
+            codes = (
+                int(store["manufacturer"][row]),
+                int(store["model"][row]),
+                int(store["calibre"][row]),
+                int(store["country"][row]),
+            )
         parts: list[str] = []
         rp = raw_positions(raw, norm)
         if tier == TIER_PARTIAL:
@@ -1297,11 +1540,8 @@ class MarkingIndex:
             parts.append("reading folded from another script or digit set")
         if tier == TIER_FULL and not diffs:
             parts.append("same serial after normalisation")
-        manu = None
         for i, f in enumerate(FIELDS):
             c = codes[i]
-            if c >= 0 and f == "manufacturer":
-                manu = self._vocab[f].display[c]
             qc = q.attr.get(f)
             if qc is None:
                 continue
@@ -1311,9 +1551,13 @@ class MarkingIndex:
             if c < 0:
                 parts.append(f"{f} not recorded")
                 continue
-            rc = int(self._manu_canon[c]) if f == "manufacturer" else c
+            rc = int(manu_canon[c]) if f == "manufacturer" else c
             if rc == qc:
                 parts.append(f"{f} agrees")
             else:
                 parts.append(f"{f} differs (recorded {self._vocab[f].display[c]})")
-        return Match(rid, score, "; ".join(parts), raw, norm, round(d, 6), _TIER_NAMES[tier], tuple(diffs), manu)
+        if closest:
+            parts.append("kept as one of the closest serials although the details given rank it lower")
+        c = codes[0]
+        manu = self._vocab["manufacturer"].display[c] if c >= 0 else None
+        return "; ".join(parts), raw, norm, tuple(diffs), manu
