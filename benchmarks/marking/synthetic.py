@@ -24,7 +24,13 @@ partial    5-6 contiguous legible characters, no wildcard
 ========== ==================================================================================
 
 70 % of readings name the manufacturer (by a random alias, possibly Cyrillic), 10 % name a
-manufacturer the register does not know, 20 % none; 40 % give the model and the calibre.
+manufacturer the register does not know, 20 % none; 40 % give the model and the calibre.  The
+details given are right, as the main classes measure reading errors of the serial.
+
+Officers also misattribute weapons (an AK-pattern rifle of one factory taken for another's):
+:func:`misattributed` makes diagnostic copies of readings with the manufacturer replaced by
+another of the same pattern (:data:`SAME_PATTERN`), and with the model replaced by another
+maker's model of the same calibre, to measure what the details' weight costs when they are wrong.
 """
 
 from __future__ import annotations
@@ -414,4 +420,41 @@ def make_queries(
                 calibre,
             )
         )  # type: ignore[arg-type]
+    return out
+
+
+#: manufacturers whose weapons are easily taken for each other's (same pattern and calibres)
+SAME_PATTERN: tuple[tuple[str, ...], ...] = (
+    ("Kalashnikov Concern", "Norinco", "Arsenal AD", "Cugir", "Zastava Arms", "Tula Arms Plant"),
+    ("Heckler & Koch", "MKE", "POF"),
+    ("FN Herstal", "Glock", "Beretta", "Ceska zbrojovka", "SIG Sauer", "Izhevsk Mechanical Plant"),
+    ("Degtyarev Plant", "Bazalt", "KBM Kolomna"),
+    ("Colt", "FN Herstal"),
+)
+
+
+def misattributed(queries: list[Query], seed: int = 5) -> list[Query]:
+    """Diagnostic readings: every reading that names a known manufacturer, with another
+    manufacturer of the same pattern instead (class ``<class>_wrong_maker``), and every reading
+    that gives a model, with another maker's model of the same calibre (``<class>_wrong_model``)
+    when there is one."""
+    from dataclasses import replace
+
+    rng = random.Random(seed)
+    canonical = aliases()
+    peers = {m: group for group in SAME_PATTERN for m in group}
+    calibre_of = {model: cal for mk in MAKERS for model, cal in mk.models}
+    models_of_calibre: dict[str, list[str]] = {}
+    for model, cal in calibre_of.items():
+        models_of_calibre.setdefault(cal, []).append(model)
+    out: list[Query] = []
+    for q in queries:
+        true = canonical.get(q.manufacturer or "")
+        if true is not None:
+            wrong = [m for m in peers.get(true, ()) if m != true]
+            out.append(replace(q, klass=f"{q.klass}_wrong_maker", manufacturer=rng.choice(wrong)))
+        if q.model is not None:
+            others = [m for m in models_of_calibre[calibre_of[q.model]] if m != q.model]
+            if others:
+                out.append(replace(q, klass=f"{q.klass}_wrong_model", model=rng.choice(others)))
     return out

@@ -114,3 +114,25 @@ def test_page_api_and_cli(registrar, make_weapon, capsys):
     assert api.get("/api/identify/").status_code == 400
     call_command("marking", "search", "PAGE31415", "--json", "--user", registrar.username)
     assert json.loads(capsys.readouterr().out)[0]["serial"] == "PAGE 31415"
+
+
+def test_closest_serial_is_listed_and_flagged_when_the_details_point_elsewhere(registrar, make_weapon, capsys):
+    """An officer names the manufacturer; a dozen of its rifles are two misreadings from the
+    reading, the right weapon (manufacturer not recorded) only one: it is still listed, flagged,
+    on the page, in the API and on the command line."""
+    for p in ("03", "04", "05", "06", "07", "08", "09", "30", "33", "34", "35", "36"):
+        make_weapon(registrar, f"386 55{p}378")
+    make_weapon(registrar, "386 5512379", manufacturer=None, model=None)
+    hits = service.search(registrar, "386 5512378", manufacturer="Izhmash")
+    flagged = [c for c in hits if c.match.closest_serial]
+    assert [c.record.serial_number for c in flagged] == ["386 5512379"]
+    assert hits[0].record.serial_number != "386 5512379"  # the details rank it below the others
+    page = login_client(registrar).get("/identify/", {"q": "386 5512378", "manufacturer": "Izhmash"})
+    assert "closest-note" in page.content.decode() and "386 5512379" in page.content.decode()
+    token = Token.objects.create(user=registrar)
+    body = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get(
+        "/api/identify/", {"q": "386 5512378", "manufacturer": "Izhmash"}).json()
+    assert [r["serial"] for r in body["results"] if r["closest_serial"]] == ["386 5512379"]
+    call_command("marking", "search", "386 5512378", "--manufacturer", "Izhmash", "--user", registrar.username)
+    out = capsys.readouterr().out
+    assert "386 5512379" in out and "closest serial" in out

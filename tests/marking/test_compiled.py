@@ -124,7 +124,9 @@ def _plain_probe_keys(codes: list[int], k: int, pairs: tuple[int, ...]) -> set[i
 )
 def test_compiled_probe_keys_equal_the_plain_computation(codes: list[int], k: int, pairs: tuple[int, ...]) -> None:
     assert set(A.probe_keys(codes, k, pairs).tolist()) == _plain_probe_keys(codes, k, pairs)
-    variants = A.swapped_variants(codes)
+    variants = C.swapped_variants(np.array(codes, dtype=np.uint64))
+    swaps = {(i, codes[i + 1], codes[i]) for i in range(len(codes) - 1) if codes[i] != codes[i + 1]}
+    assert {next((i, r[i], r[i + 1]) for i in range(len(r)) if r[i] != codes[i]) for r in variants.tolist()} == swaps
     for row, keys in zip(
         variants.tolist(), C.probe_key_matrix(variants, A.probe_templates(len(codes), k, pairs)).tolist(), strict=True
     ):
@@ -170,3 +172,11 @@ def test_best_first_scores_the_candidates_that_reach_the_limit_exactly(
     if serials:
         kth = sorted(score, reverse=True)[min(limit, len(score)) - 1]
         assert {i for i, s in enumerate(score) if s >= kth - 1e-9} <= set(got)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=60))
+def test_compiled_probe_array_mixes_sorts_and_dedupes_like_the_index(keys: list[int]) -> None:
+    arr = np.array(keys, dtype=np.uint64)
+    assert C.mix_keys(arr).tolist() == A.mix64(arr).tolist()
+    assert C.probe_array(arr).tolist() == sorted(set(A.mix64(arr).tolist()))

@@ -37,6 +37,8 @@ def as_dict(candidate: Candidate) -> dict[str, Any]:
         "manufacturer": str(record.manufacturer or record.manufacturer_as_marked or ""),
         "model": str(record.model or ""), "status": record.status, "owner_state": record.owner_state_id,
         "reported_missing": candidate.reported_missing_by,
+        # among the closest serials to the reading although the details given point elsewhere
+        "closest_serial": match.closest_serial,
     }
 
 

@@ -391,14 +391,3 @@ def probe_keys(key_codes: list[int], k: int, pairs: tuple[int, ...] = ALL_PAIRS)
     Levenshtein edits."""
     keys: U64 = probe_key_matrix(np.array([key_codes], dtype=np.uint64), probe_templates(len(key_codes), k, pairs))[0]
     return keys
-
-
-def swapped_variants(key_codes: list[int]) -> npt.NDArray[np.uint64]:
-    """The key with each pair of different neighbours swapped, one variant per row (a swap across
-    a part boundary damages two parts, so its undoing is probed separately)."""
-    c = np.array(key_codes, dtype=np.uint64)
-    ts = np.flatnonzero(c[:-1] != c[1:])
-    out = np.repeat(c[None, :], len(ts), axis=0)
-    out[np.arange(len(ts)), ts] = c[ts + 1]
-    out[np.arange(len(ts)), ts + 1] = c[ts]
-    return out

@@ -423,15 +423,117 @@ def best_first(
     return out_i[:cnt], out_d[:cnt]
 
 
+@numba.njit(**_JIT)
+def candidate_bounds(
+    rows: I64,
+    dk: I64,
+    cheap: npt.NDArray[np.bool_],
+    ids: I64,
+    k: int,
+    cq: int,
+    fields: Any,
+    tables: Any,
+    used: npt.NDArray[np.bool_],
+    scale: npt.NDArray[np.float64],
+) -> tuple[I64, I64, npt.NDArray[np.float64], npt.NDArray[np.float64], I64]:
+    """The candidates among ``rows`` (key distances ``dk``) that can be within reach, with the
+    upper bound of their score, their attribute bonus and their record id.
+
+    A row ``k + 1`` key edits away stays only when a two-letter transliteration (Ж = ZH) can make
+    that one edit (the row is "cheap", or the reading has cheap characters: ``cq`` > 0).  Lower
+    bound of the weighted distance: every key edit costs at least 1.0, except up to ``cq`` of
+    them through the reading's cheap letters (a transliteration pair 0.3 at least) and every edit
+    of a cheap record (0.5).  Bonus: ``tables[f][code + 1]`` summed over the attributes
+    ``used`` (``fields``: the four code arrays of the index)."""
+    n = len(rows)
+    out_rows = np.empty(n, dtype=np.int64)
+    out_dk = np.empty(n, dtype=np.int64)
+    ub = np.empty(n, dtype=np.float64)
+    bonus = np.empty(n, dtype=np.float64)
+    out_ids = np.empty(n, dtype=np.int64)
+    cnt = 0
+    for i in range(n):
+        row = rows[i]
+        d = dk[i]
+        ch = cheap[row]
+        if not (d <= k or (d == k + 1 and (ch or cq > 0))):
+            continue
+        b = 0.0
+        for f in range(4):
+            if used[f]:
+                b += tables[f][fields[f][row] + 1]
+        df = float(d)
+        by_query = min(df, float(cq))
+        lb = 0.3 * by_query + (df - by_query) * (0.5 if ch else 1.0)
+        out_rows[cnt] = row
+        out_dk[cnt] = d
+        ub[cnt] = (scale[0] if d == 0 else scale[1]) - lb + b
+        bonus[cnt] = b
+        out_ids[cnt] = ids[row]
+        cnt += 1
+    return out_rows[:cnt], out_dk[:cnt], ub[:cnt], bonus[:cnt], out_ids[:cnt]
+
+
 # --- candidate scan ------------------------------------------------------------------------------
 
 
 def pattern_masks(codes: list[int]) -> npt.NDArray[np.uint64]:
     """Bit masks of the query key's positions per 5-bit code (Hyyrö's pattern-match vectors)."""
+    return _pattern_masks(np.array(codes[:64], dtype=np.int64))
+
+
+@numba.njit(**_JIT)
+def _pattern_masks(codes: I64) -> npt.NDArray[np.uint64]:
     pm = np.zeros(32, dtype=np.uint64)
-    for i, c in enumerate(codes[:64]):
-        pm[c] |= np.uint64(1) << np.uint64(i)
+    for i in range(len(codes)):
+        pm[codes[i]] |= np.uint64(1) << np.uint64(i)
     return pm
+
+
+@numba.njit(**_JIT)
+def mix_keys(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Pair keys as stored in the pair index: mixed by the splitmix64 finaliser (the same as the
+    vectorised :func:`._arrays.mix64` that builds the index, without its temporary arrays)."""
+    out = np.empty(len(keys), dtype=np.uint64)
+    for i in range(len(keys)):
+        x = keys[i]
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        out[i] = x ^ (x >> np.uint64(31))
+    return out
+
+
+@numba.njit(**_JIT)
+def probe_array(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Pair keys as stored in the pair index (:func:`mix_keys`), sorted, unique."""
+    out = mix_keys(keys)
+    out.sort()
+    n = 0
+    for i in range(len(out)):
+        if i == 0 or out[i] != out[n - 1]:
+            out[n] = out[i]
+            n += 1
+    return out[:n]
+
+
+@numba.njit(**_JIT)
+def swapped_variants(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The key with each pair of different neighbours swapped, one variant per row (a swap across
+    a part boundary damages two parts, so its undoing is probed separately)."""
+    n = len(codes)
+    count = 0
+    for t in range(n - 1):
+        if codes[t] != codes[t + 1]:
+            count += 1
+    out = np.empty((count, n), dtype=np.uint64)
+    v = 0
+    for t in range(n - 1):
+        if codes[t] != codes[t + 1]:
+            out[v, :] = codes
+            out[v, t] = codes[t + 1]
+            out[v, t + 1] = codes[t]
+            v += 1
+    return out
 
 
 @numba.njit(**_INLINE)
@@ -656,8 +758,7 @@ def scan_pairs(
     from the query key (``n`` <= 64 codes, pattern masks ``pm``; ``qshift`` from :func:`shifted_queries`
     with the same ``kcut``, or empty), with that distance, or -1 when it cannot be computed here
     (a non-ASCII serial: the caller computes it on characters).  ``pair_kp`` holds each entry's
-    packed key inline, so the scan reads memory sequentially.  Rows may repeat (one per probe
-    that hit them)."""
+    packed key inline, so the scan reads memory sequentially.  Rows come sorted, each once."""
     lo, hi = key_ranges(pair_keys, pair_dir, probes)
     total = 0
     for p in range(len(probes)):
@@ -680,4 +781,17 @@ def scan_pairs(
                 rows[cnt] = pair_rows[j]
                 dist[cnt] = d
                 cnt += 1
-    return rows[:cnt], dist[:cnt]
+    # sorted by row, each row once (a row hit by several probes has the same distance each time):
+    # sort row and distance packed in one integer (distances -1..kcut <= 3 take 3 bits)
+    packed = np.empty(cnt, dtype=np.int64)
+    for t in range(cnt):
+        packed[t] = (rows[t] << 3) | (dist[t] + 1)
+    packed.sort()
+    n = 0
+    for t in range(cnt):
+        row = packed[t] >> 3
+        if n == 0 or row != rows[n - 1]:
+            rows[n] = row
+            dist[n] = (packed[t] & 7) - 1
+            n += 1
+    return rows[:n], dist[:n]

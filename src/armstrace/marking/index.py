@@ -272,6 +272,8 @@ class _Query:
     closest: dict[int, float] = field(default_factory=dict)  # record_id -> score without details
     closest_heap: list[float] = field(default_factory=list)  # best such scores (min-heap)
     pm: Any = None  # pattern masks of the key for the compiled scan
+    code_array: Any = None  # the codes as uint64 (probe keys, swap variants)
+    shifted: dict[int, Any] = field(default_factory=dict)  # shifted keys of the window test, per cut-off
 
 
 _TRANSLIT_LETTERS: Final = frozenset("".join("".join(p) for p in TRANSLITERATION_PAIRS))
@@ -314,7 +316,8 @@ def _entry(buf: A.U8, off: A.I64, row: int) -> str:
 
 def _probe_array(keys: A.U64) -> A.U64:
     """Probe keys as stored in the pair index (mixed), sorted and unique."""
-    return _sorted_unique(A.mix64(keys))
+    out: A.U64 = C.probe_array(np.ascontiguousarray(keys, dtype=np.uint64))
+    return out
 
 
 def _fast_diffs(query: str, record: str, weighted: float, raw_pos: list[int] | None = None) -> list[Difference] | None:
@@ -932,7 +935,9 @@ class MarkingIndex:
             dist = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
             keep = (dist >= kmin) & (dist <= kcut)
             return rows[keep], dist[keep]
-        qshift = C.shifted_queries(q.codes, kcut)
+        qshift = q.shifted.get(kcut)
+        if qshift is None:
+            qshift = q.shifted[kcut] = C.shifted_queries(q.codes, kcut)
         rows, d8 = C.scan_pairs(
             st[pk],
             st[pdir],
@@ -948,8 +953,7 @@ class MarkingIndex:
             kmin,
             kcut,
         )
-        rows, first = np.unique(rows, return_index=True)
-        dist = d8[first].astype(np.int64)
+        dist = d8.astype(np.int64)
         unknown = np.flatnonzero(dist < 0)
         if len(unknown):  # non-ASCII serials: the distance in characters
             _, rkeys = self._row_strings(rows[unknown])
@@ -1005,6 +1009,7 @@ class MarkingIndex:
             q.full_limit = q.limit
         codes = [int(A.CODE_LUT[b]) for b in q.key.encode("utf-8")]
         q.codes = codes
+        q.code_array = np.array(codes, dtype=np.uint64)
         q.pm = C.pattern_masks(codes)
         cq, cq_struct = self._query_cheap(q.norm)
         if self._overlay:
@@ -1015,7 +1020,7 @@ class MarkingIndex:
         pk = self._store["pair_keys"]
         templates = A.probe_templates(len(codes), ka)
         all_keys = C.probe_key_matrix(np.array([codes], dtype=np.uint64), templates)[0]
-        lo, hi = C.key_ranges(pk, self._store["pair_dir"], A.mix64(all_keys))
+        lo, hi = C.key_ranges(pk, self._store["pair_dir"], C.mix_keys(all_keys))
         sums = np.bincount(templates[:, 5], weights=hi - lo, minlength=len(A.PAIRS)).tolist()
         chosen: tuple[int, ...]
         if ka == 0:
@@ -1026,7 +1031,7 @@ class MarkingIndex:
         keys = all_keys[(pair_of == chosen[0]) | (pair_of == chosen[-1])]
         if ka == 1:
             # a swap across a part boundary damages two parts: undo each swap, probe exactly
-            swapped = C.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 0, chosen[:1]))
+            swapped = C.probe_key_matrix(C.swapped_variants(q.code_array), A.probe_templates(len(codes), 0, chosen[:1]))
             keys = np.concatenate([keys, swapped.ravel()])
         probes_a = _probe_array(keys)
         seen, dist_a = self._scan_stage(q, probes_a, k, (cq, cq_struct), False)
@@ -1061,7 +1066,7 @@ class MarkingIndex:
             cheap_only = True
         else:
             return
-        swapped = C.probe_key_matrix(A.swapped_variants(codes), A.probe_templates(len(codes), 1, (0, 5)))
+        swapped = C.probe_key_matrix(C.swapped_variants(q.code_array), A.probe_templates(len(codes), 1, (0, 5)))
         probes = _probe_array(np.concatenate([A.probe_keys(codes, 2), swapped.ravel()]))
         # the keys stage A probed were scanned with the same cut-offs: only the others
         at = np.minimum(np.searchsorted(probes_a, probes), max(len(probes_a) - 1, 0))
@@ -1080,23 +1085,23 @@ class MarkingIndex:
 
     def _bounds(self, q: _Query, rows: A.I64, dk: A.I64, k: int, cq: int) -> _Candidates:
         """Candidates (upper bound of the score, attribute bonus, key distance, record id, row)
-        from the rows within reach and their key distances."""
+        from the rows within reach and their key distances (:func:`._compiled.candidate_bounds`)."""
         st = self._store
-        cheap = np.asarray(st["cheap"][rows])
-        # one more key edit only when a two-letter transliteration (Ж = ZH) can make it one edit
-        ok = (dk <= k) | ((dk == k + 1) & (cheap | (cq > 0)))
-        if not ok.all():
-            rows, dk, cheap = rows[ok], dk[ok], cheap[ok]
-        dkf = dk.astype(np.float64)
-        # lower bound: every key edit costs >= 1.0, except up to cq of them through the reading's
-        # cheap letters (transliteration pair 0.3, letter between digits 0.5, a two-letter
-        # transliteration 1.0 for two key characters) and every edit of a cheap record (a
-        # letter between digits 0.5, a two-letter transliteration 0.5 per key character)
-        by_query = np.minimum(dkf, cq)
-        lb = 0.3 * by_query + (dkf - by_query) * np.where(cheap, 0.5, 1.0)
-        bonus = self._bonus_rows(q, rows)
-        ub = np.where(dk == 0, 10 * TIER_EXACT, 10 * TIER_FULL) + 5 - lb + bonus
-        return ub, bonus, dk, np.asarray(st["ids"][rows]), rows
+        tables = dict(self._bonus_tables(q))
+        none = np.zeros(1, dtype=np.float64)
+        rows, dk, ub, bonus, ids = C.candidate_bounds(
+            rows,
+            dk,
+            st["cheap"],
+            st["ids"],
+            k,
+            cq,
+            tuple(st[f] for f in FIELDS),
+            tuple(tables.get(i, none) for i in range(len(FIELDS))),
+            np.array([i in tables for i in range(len(FIELDS))], dtype=np.bool_),
+            _SCORE_SCALE,
+        )
+        return ub, bonus, dk, ids, rows
 
     def _score_overlay(self, q: _Query, k: int, cq: int) -> None:
         oids, okeys = self._overlay_lists()

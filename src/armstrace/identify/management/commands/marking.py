@@ -46,5 +46,7 @@ class Command(BaseCommand):
         for c in candidates:
             missing = c.reported_missing_by
             flag = f"  !! {missing['kind']} {missing['date']} by {missing['by']}" if missing else ""
+            if c.match.closest_serial:
+                flag += "  " + _("(closest serial; the details given point elsewhere)")
             self.stdout.write(f"{c.match.score:7.2f}  {c.record.serial_number:<20} {c.type_label} #{c.record.pk} "
                               f"[{c.record.get_status_display()}]{flag}\n         {c.match.explanation}")
