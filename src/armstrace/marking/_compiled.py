@@ -182,8 +182,28 @@ def weighted_table(
     """DP table and back pointers of the weighted distance (see :func:`.distance._table`)."""
     d = np.empty((len(q) + 1, len(r) + 1), dtype=np.float64)
     b = np.empty((len(q) + 1, len(r) + 1), dtype=np.int8)
-    _fill_table(q, r, cost, cls, translit, digraph, d, b)
+    scratch = _Scratch(len(r))
+    _fill_table(q, r, cost, cls, translit, digraph, _substitution_table(q, cost, cls, translit), d, b, scratch)
     return d, b
+
+
+@numba.njit(**_INLINE)
+def _Scratch(m: int) -> tuple[I64, npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Per-record arrays of :func:`_fill_table` (key, cost of a missing character, digraph end),
+    allocated once for all candidates of a reading."""
+    return np.empty(m, dtype=np.int64), np.empty(m, dtype=np.float64), np.empty(m, dtype=np.bool_)
+
+
+@numba.njit(**_JIT)
+def _substitution_table(q: I32, cost: npt.NDArray[np.float64], cls: Any, translit: Any) -> npt.NDArray[np.float64]:
+    """Cost of reading each ASCII record character as each character of the reading (row i:
+    the reading's i-th character), worked out once per reading: the table's inner loop then
+    reads one number instead of testing the confusion classes and transliteration pairs."""
+    out = np.empty((len(q), 128), dtype=np.float64)
+    for i in range(len(q)):
+        for c in range(128):
+            out[i, c] = _sub(q[i], c, cost, cls, translit)
+    return out
 
 
 @numba.njit(**_JIT)
@@ -194,78 +214,93 @@ def _fill_table(
     cls: Any,
     translit: Any,
     digraph: Any,
+    subq: npt.NDArray[np.float64],
     d: npt.NDArray[np.float64],
     b: npt.NDArray[np.int8],
+    scratch: tuple[I64, npt.NDArray[np.float64], npt.NDArray[np.bool_]],
 ) -> None:
     """Fill ``d`` and ``b`` (at least (len(q) + 1) x (len(r) + 1); reused between candidates so
-    the scoring loop allocates nothing)."""
+    the scoring loop allocates nothing).  ``subq``: :func:`_substitution_table` of ``q``;
+    ``scratch``: :func:`_Scratch` of at least len(r)."""
     n, m = len(q), len(r)
-    c_tr, c_star, c_star_char, c_emb = cost[1], cost[3], cost[4], cost[5]
+    c_star, c_star_char, c_emb = cost[3], cost[4], cost[5]
     c_miss, c_extra, c_swap, c_dig = cost[7], cost[8], cost[9], cost[10]
-    b[0, 0] = 0
+    c_other = cost[6]
+    rk, rmiss, rdig = scratch
     any_dig = False
-    for j in range(2, m + 1):
-        any_dig = any_dig or _digraph_end(r, j, digraph)
+    for j in range(m):
+        rk[j] = _key(r[j], cls)
+        rmiss[j] = c_emb if _embedded(r, j) else c_miss
+        rdig[j] = _digraph_end(r, j + 1, digraph)
+        any_dig = any_dig or rdig[j]
     for i in range(2, n + 1):
         any_dig = any_dig or _digraph_end(q, i, digraph)
+    b[0, 0] = 0
     d[0, 0] = 0.0
     for j in range(1, m + 1):
-        miss = c_emb if _embedded(r, j - 1) else c_miss
-        d[0, j] = d[0, j - 1] + miss
+        d[0, j] = d[0, j - 1] + rmiss[j - 1]
         b[0, j] = 3
-        if _digraph_end(r, j, digraph) and d[0, j - 2] + c_dig < d[0, j]:
+        if rdig[j - 1] and d[0, j - 2] + c_dig < d[0, j]:
             d[0, j] = d[0, j - 2] + c_dig
             b[0, j] = 5
     for i in range(1, n + 1):
         qi = q[i - 1]
+        prev = d[i - 1]
+        cur = d[i]
+        bi = b[i]
         if qi == _STAR:
-            v = d[i - 1, 0] + c_star
-            d[i, 0] = v
-            b[i, 0] = 2
+            v = prev[0] + c_star
+            cur[0] = v
+            bi[0] = 2
             for j in range(1, m + 1):
-                up = d[i - 1, j] + c_star
+                up = prev[j] + c_star
                 left = v + c_star_char
                 if up <= left:
                     v = up
-                    b[i, j] = 2
+                    bi[j] = 2
                 else:
                     v = left
-                    b[i, j] = 3
-                d[i, j] = v
+                    bi[j] = 3
+                cur[j] = v
             continue
         extra = c_emb if _embedded(q, i - 1) else c_extra
-        d[i, 0] = d[i - 1, 0] + extra
-        b[i, 0] = 2
+        cur[0] = prev[0] + extra
+        bi[0] = 2
         qdig = _digraph_end(q, i, digraph)
-        if qdig and i > 1 and d[i - 2, 0] + c_dig < d[i, 0]:
-            d[i, 0] = d[i - 2, 0] + c_dig
-            b[i, 0] = 7
+        if qdig and i > 1 and d[i - 2, 0] + c_dig < cur[0]:
+            cur[0] = d[i - 2, 0] + c_dig
+            bi[0] = 7
         swap_ok = i > 1 and qi != _QMARK and q[i - 2] != _QMARK and q[i - 2] != _STAR
         qki = _key(qi, cls)
         qkp = _key(q[i - 2], cls) if i > 1 else -1
         dig_q = any_dig and qdig and i > 1 and q[i - 2] != _QMARK and q[i - 2] != _STAR
+        sub_row = subq[i - 1]
+        left = cur[0]
         for j in range(1, m + 1):
-            best = d[i - 1, j - 1] + _sub(qi, r[j - 1], cost, cls, translit)
+            rc = r[j - 1]
+            if rc < 128:
+                sub = sub_row[rc]
+            else:
+                sub = 0.0 if qi == rc else (cost[2] if qi == _QMARK else c_other)
+            best = prev[j - 1] + sub
             bp = 1
-            v = d[i - 1, j] + extra
+            v = prev[j] + extra
             if v < best:
                 best, bp = v, 2
-            miss = c_emb if _embedded(r, j - 1) else c_miss
-            v = d[i, j - 1] + miss
+            v = left + rmiss[j - 1]
             if v < best:
                 best, bp = v, 3
             if swap_ok and j > 1:
-                rk2, rk1 = _key(r[j - 2], cls), _key(r[j - 1], cls)
-                if qki == rk2 and qkp == rk1 and qki != rk1:
+                if qki == rk[j - 2] and qkp == rk[j - 1] and qki != rk[j - 1]:
                     v = d[i - 2, j - 2] + c_swap
                     if v < best:
                         best, bp = v, 4
             if any_dig:
-                if _digraph_end(r, j, digraph) and qi != _QMARK:
-                    v = d[i, j - 2] + c_dig
+                if rdig[j - 1] and qi != _QMARK:
+                    v = cur[j - 2] + c_dig
                     if v < best:
                         best, bp = v, 5
-                    v = d[i - 1, j - 2] + c_dig
+                    v = prev[j - 2] + c_dig
                     if v < best:
                         best, bp = v, 6
                 if dig_q:
@@ -275,9 +310,9 @@ def _fill_table(
                     v = d[i - 2, j - 1] + c_dig
                     if v < best:
                         best, bp = v, 8
-            d[i, j] = best
-            b[i, j] = bp
-    _ = c_tr
+            cur[j] = best
+            left = best
+            bi[j] = bp
 
 
 @numba.njit(**_JIT)
@@ -358,6 +393,8 @@ def best_first(
     d = np.empty((n + 1, maxm + 1), dtype=np.float64)
     b = np.empty((n + 1, maxm + 1), dtype=np.int8)
     r = np.empty(maxm, dtype=np.int32)
+    scratch = _Scratch(maxm)
+    subq = _substitution_table(q, cost, cls, translit)
     top = np.full(max(limit, 1), -np.inf)  # the best `limit` scores so far (unordered)
     filled = 0
     for s in scores:
@@ -385,6 +422,7 @@ def best_first(
                 d = np.empty((n + 1, maxm + 1), dtype=np.float64)
                 b = np.empty((n + 1, maxm + 1), dtype=np.int8)
                 r = np.empty(maxm, dtype=np.int32)
+                scratch = _Scratch(maxm)
             m = _decode(buf, start, end, r)
             r_letters, r_partners, r_cheap, r_conf = _profile(r[:m], digraph, partner, confusable)
             simple = not (q_cheap or r_cheap or (q_partners & r_letters) or (r_partners & q_letters))
@@ -396,11 +434,11 @@ def best_first(
                     reach = (scale[0] if dk[i] == 0 else scale[1]) - min(float(dk[i]), scale[2]) + bonus[i]
                     if filled >= limit and reach < kth - slack:
                         continue  # cannot reach the results: its distance is not needed
-                    _fill_table(q, r[:m], cost, cls, translit, digraph, d, b)
+                    _fill_table(q, r[:m], cost, cls, translit, digraph, subq, d, b, scratch)
                     dist = d[n, m]
                     cache[slot[i]] = dist
             else:
-                _fill_table(q, r[:m], cost, cls, translit, digraph, d, b)
+                _fill_table(q, r[:m], cost, cls, translit, digraph, subq, d, b, scratch)
                 dist = d[n, m]
                 cache[slot[i]] = dist
         if dk[i] > k and dist > k + 1e-9:
@@ -648,13 +686,17 @@ def _window_ok(qs: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int, k: int
     the 7 shifts of :func:`shifted_queries` (masked beyond k): a loop with variable shifts
     costs several times more in the scan."""
     v = kp >> np.uint64(4)
-    e0 = _equal_fields(v, qs[0], qs[7])
     e1 = _equal_fields(v, qs[1], qs[8])
     e2 = _equal_fields(v, qs[2], qs[9])
     e3 = _equal_fields(v, qs[3], qs[10])
     e4 = _equal_fields(v, qs[4], qs[11])
     e5 = _equal_fields(v, qs[5], qs[12])
-    e6 = _equal_fields(v, qs[6], qs[13])
+    if k < WINDOW:  # the shifts by 3 fields are masked out: skip them (most scans run with k <= 2)
+        e0 = np.uint64(0)
+        e6 = np.uint64(0)
+    else:
+        e0 = _equal_fields(v, qs[0], qs[7])
+        e6 = _equal_fields(v, qs[6], qs[13])
     r_hit = e0 | e1 | e2 | e3 | e4 | e5 | e6
     q_hit = (
         ((e0 << np.uint64(15)) & _F_ALL)
