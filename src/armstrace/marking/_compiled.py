@@ -512,6 +512,52 @@ def candidate_bounds(
     return out_rows[:cnt], out_dk[:cnt], ub[:cnt], bonus[:cnt], out_ids[:cnt]
 
 
+@numba.njit(**_JIT)
+def score_candidates(
+    q: I32,
+    buf: npt.NDArray[np.uint8],
+    off: I64,
+    rows: I64,
+    ub: npt.NDArray[np.float64],
+    bonus: npt.NDArray[np.float64],
+    dk: I64,
+    k: int,
+    limit: int,
+    scores: npt.NDArray[np.float64],
+    closest_limit: int,
+    closest_scores: npt.NDArray[np.float64],
+    scale: npt.NDArray[np.float64],
+    cost: npt.NDArray[np.float64],
+    cls: Any,
+    translit: Any,
+    digraph: Any,
+    partner: npt.NDArray[np.int64],
+    confusable: npt.NDArray[np.bool_],
+) -> tuple[I64, npt.NDArray[np.float64], I64, npt.NDArray[np.float64]]:
+    """Both rankings of a reading's candidates with :func:`best_first`: by score (``ub`` and
+    ``bonus``: with the details' bonus) against the ``limit`` best ``scores`` found so far, then,
+    when ``closest_limit`` > 0, by the serial alone (``ub - bonus``) against ``closest_scores``,
+    computing no distance twice.  Returns the candidates (indexes into the arguments) and
+    distances that may be among the results of each ranking."""
+    n = len(rows)
+    cache = np.full(n, np.nan)
+    order = np.argsort(-ub, kind="mergesort")
+    sel, dist = best_first(
+        q, buf, off, rows[order], ub[order], bonus[order], dk[order], order, cache, k, limit, scores, scale, cost,
+        cls, translit, digraph, partner, confusable,
+    )
+    picked = order[sel]
+    if closest_limit <= 0:
+        return picked, dist, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    plain = ub - bonus
+    order2 = np.argsort(-plain, kind="mergesort")
+    sel2, dist2 = best_first(
+        q, buf, off, rows[order2], plain[order2], np.zeros(n, dtype=np.float64), dk[order2], order2, cache, k,
+        closest_limit, closest_scores, scale, cost, cls, translit, digraph, partner, confusable,
+    )
+    return picked, dist, order2[sel2], dist2
+
+
 # --- candidate scan ------------------------------------------------------------------------------
 
 

@@ -38,9 +38,8 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -173,29 +172,15 @@ class Match:
         self.distance = distance
         self.kind = kind
         self.closest_serial = closest_serial
-        self._describe: Callable[[], _Description] | None = None
+        # (index, arguments of its _describe) until first read, see MarkingIndex._finish
+        self._describe: tuple[MarkingIndex, tuple[Any, ...]] | None = None
         self._described: _Description | None = (explanation, serial, normalised, tuple(differences), manufacturer)
-
-    @classmethod
-    def _pending(
-        cls,
-        record_id: int,
-        score: float,
-        distance: float,
-        kind: str,
-        closest: bool,
-        describe: Callable[[], _Description],
-    ) -> Match:
-        """A match whose description is worked out by ``describe`` on first use."""
-        m = cls.__new__(cls)
-        m.record_id, m.score, m.distance, m.kind, m.closest_serial = record_id, score, distance, kind, closest
-        m._describe, m._described = describe, None
-        return m
 
     def _description(self) -> _Description:
         if self._described is None:
             assert self._describe is not None
-            self._described = self._describe()
+            index, args = self._describe
+            self._described = index._describe(*args)
             self._describe = None
         return self._described
 
@@ -1133,26 +1118,25 @@ class MarkingIndex:
         serials: tuple[A.U8, A.I64] | None,
         k: int,
     ) -> None:
-        """Exact scoring of full-match candidates, best upper bound first, in one compiled loop
-        (:func:`._compiled.best_first`) that stops as soon as no remaining candidate can reach
-        the current ``full_limit``-th score (ties included).  ``rows`` index the base's
+        """Exact scoring of full-match candidates, best upper bound first, in one compiled call
+        (:func:`._compiled.score_candidates`) that stops as soon as no remaining candidate can
+        reach the current ``full_limit``-th score (ties included), and ranks them again by the
+        serial alone for the closest serials when the reading gives details.  ``rows`` index the base's
         normalised serials, or ``serials`` (UTF-8 buffer and offsets) for overlay records."""
-        order = np.argsort(-ub, kind="stable")
         buf, off = serials if serials is not None else (self._store["norm_buf"], self._store["norm_off"])
-        cache = np.full(len(order), np.nan)
-        sel, dist = C.best_first(
+        picked, dist, closest, closest_dist = C.score_candidates(
             C.as_codepoints(q.norm),
             buf,
             off,
-            rows[order],
-            ub[order],
-            bonus[order],
-            dk[order],
-            order,
-            cache,
+            rows,
+            ub,
+            bonus,
+            dk,
             k,
             q.full_limit,
             np.array(q.heap, dtype=np.float64),
+            q.closest_limit,
+            np.array(q.closest_heap, dtype=np.float64),
             _SCORE_SCALE,
             COST_VECTOR,
             C.CONFUSION_CLASS,
@@ -1161,7 +1145,7 @@ class MarkingIndex:
             C.PARTNER,
             C.CONFUSABLE,
         )
-        picked = order[sel]
+        overlay = serials is not None
         scores: list[float] = []
         found, key_dk = q.found, q.key_dk
         for rid, row, d, b, e in zip(
@@ -1177,57 +1161,32 @@ class MarkingIndex:
             scores.append(score)
             prev = found.get(rid)
             if prev is None or prev[0] < score:
-                found[rid] = (score, d, tier, ("o", rid) if serials is not None else ("b", row), None)
+                found[rid] = (score, d, tier, ("o", rid) if overlay else ("b", row), None)
                 key_dk[rid] = e
         if scores:
             q.heap = heapq.nlargest(q.full_limit, q.heap + scores)
             heapq.heapify(q.heap)
-        if q.closest_limit:
-            self._consider_closest(q, ub - bonus, bonus, dk, ids, rows, (buf, off), cache, k, serials is not None)
+        if len(closest):
+            self._keep_closest(q, ids[closest], rows[closest], closest_dist, bonus[closest], dk[closest], overlay)
 
-    def _consider_closest(
+    def _keep_closest(
         self,
         q: _Query,
-        ub: npt.NDArray[np.float64],
-        bonus: npt.NDArray[np.float64],
-        dk: npt.NDArray[np.int64],
         ids: npt.NDArray[np.int64],
         rows: npt.NDArray[np.int64],
-        serials: tuple[A.U8, A.I64],
-        cache: npt.NDArray[np.float64],
-        k: int,
+        dist: npt.NDArray[np.float64],
+        bonus: npt.NDArray[np.float64],
+        dk: npt.NDArray[np.int64],
         overlay: bool,
     ) -> None:
-        """The same candidates ranked by the serial alone (``ub`` without the details' bonus):
-        the ``closest_limit`` best are kept in ``q.closest`` so :meth:`_finish` can return them
-        even when the details given rank them below the ``limit`` (a wrong manufacturer must not
-        hide the right weapon).  Their results carry their real score."""
-        order = np.argsort(-ub, kind="stable")
-        sel, dist = C.best_first(
-            C.as_codepoints(q.norm),
-            serials[0],
-            serials[1],
-            rows[order],
-            ub[order],
-            np.zeros(len(order), dtype=np.float64),
-            dk[order],
-            order,
-            cache,
-            k,
-            q.closest_limit,
-            np.array(q.closest_heap, dtype=np.float64),
-            _SCORE_SCALE,
-            COST_VECTOR,
-            C.CONFUSION_CLASS,
-            C.TRANSLIT,
-            C.DIGRAPH,
-            C.PARTNER,
-            C.CONFUSABLE,
-        )
-        for i, d in zip(order[sel].tolist(), dist.tolist(), strict=True):
+        """Keep the candidates ranked best by the serial alone (the details' bonus left out) in
+        ``q.closest`` so :meth:`_finish` can return them even when the details given rank them
+        below the ``limit`` (a wrong manufacturer must not hide the right weapon).  Their
+        results carry their real score."""
+        columns = (ids.tolist(), rows.tolist(), dist.tolist(), bonus.tolist(), dk.tolist())
+        for rid, row, d, b, e in zip(*columns, strict=True):
             tier = TIER_EXACT if d == 0.0 else TIER_FULL
             plain = round(10 * tier + 5 - min(d, MAX_DISTANCE), 6)
-            rid = int(ids[i])
             if plain <= q.closest.get(rid, float("-inf")):
                 continue
             q.closest[rid] = plain
@@ -1236,9 +1195,9 @@ class MarkingIndex:
             elif plain > q.closest_heap[0]:
                 heapq.heapreplace(q.closest_heap, plain)
             if rid not in q.found:
-                ref = ("o", rid) if overlay else ("b", int(rows[i]))
-                q.found[rid] = (round(plain + float(bonus[i]), 6), d, tier, ref, None)
-                q.key_dk[rid] = int(dk[i])
+                score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + b, 6)
+                q.found[rid] = (score, d, tier, ("o", rid) if overlay else ("b", row), None)
+                q.key_dk[rid] = e
 
     def _overlay_item(
         self,
@@ -1456,17 +1415,17 @@ class MarkingIndex:
         # a snapshot of what the descriptions read: the base arrays are replaced, never changed,
         # by a merge; the vocabularies only grow; the canonical-manufacturer table is replaced
         snap = (self._store, self._manu_canon)
-        return [
-            Match._pending(
-                rid,
-                v[0],
-                round(v[1], 6),
-                _TIER_NAMES[v[2]],
-                rid in extra,
-                partial(self._describe, q, v, self._overlay[rid] if v[3][0] == "o" else None, rid in extra, snap),
-            )
-            for rid, v in chosen
-        ]
+        out = []
+        make = Match.__new__
+        for rid, v in chosen:
+            m = make(Match)
+            closest = rid in extra
+            m.record_id, m.score, m.distance, m.kind = rid, v[0], round(v[1], 6), _TIER_NAMES[v[2]]
+            m.closest_serial = closest
+            m._described = None
+            m._describe = (self, (q, v, self._overlay[rid] if v[3][0] == "o" else None, closest, snap))
+            out.append(m)
+        return out
 
     def _with_ties(self, ranked: list[Any], n: int, score: Any) -> list[Any]:
         """The first ``n`` of ``ranked`` (best first) and every later one tied with the ``n``-th,
