@@ -573,3 +573,45 @@ def test_match_equality_and_public_constructor() -> None:
     assert a == b and hash(a) == hash(b)
     made = Match(1, a.score, a.explanation, a.serial, a.normalised, a.distance, a.kind, a.differences, "Glock")
     assert made == a and "exact match" in repr(made)
+
+
+def test_every_record_within_two_key_edits_is_found() -> None:
+    """The pigeonhole index, its swap variants and the staged search lose nothing: with a limit
+    as large as the index, every record within two OSA edits of the reading's confusion key is
+    returned (readings made by two random edits, swaps next to other edits included)."""
+    import random
+
+    from rapidfuzz.distance import OSA
+
+    from armstrace.marking import confusion_key, normalise_serial
+
+    rng = random.Random(11)
+    alphabet = "0123456789ABCDEHKMPTX"
+    serials = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(5, 12))) for _ in range(3000)]
+    serials += [s[:3] + s[4] + s[3] + s[5:] for s in serials[:300]]  # near neighbours: swaps
+    ix = MarkingIndex()
+    ix.max_results = 10_000
+    ix.add_many(dict(record_id=i + 1, serial=s) for i, s in enumerate(serials))
+    keys = [confusion_key(normalise_serial(s)) for s in serials]
+    for n in range(240):
+        s = list(rng.choice(serials))
+        # half of the readings: a swap and one more edit (a swap across a part boundary damages
+        # two of the four parts, the other edit a third: only the undone swap finds the record)
+        for t in range(2):
+            p = rng.randrange(len(s) - 1)
+            op = 3 if n % 2 and t == 0 else rng.randrange(4)
+            if op == 0:
+                s[p] = rng.choice(alphabet)
+            elif op == 1:
+                del s[p]
+            elif op == 2:
+                s.insert(p, rng.choice(alphabet))
+            else:
+                s[p], s[p + 1] = s[p + 1], s[p]
+        reading = "".join(s)
+        if len(reading) < 5:
+            continue
+        key = confusion_key(normalise_serial(reading))
+        expected = {i + 1 for i, k in enumerate(keys) if OSA.distance(key, k) <= 2}
+        found = {m.record_id for m in ix.search(reading, limit=len(serials)) if m.kind != "partial"}
+        assert expected <= found, (reading, sorted(expected - found)[:5])

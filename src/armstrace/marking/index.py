@@ -110,6 +110,12 @@ _Candidates = tuple[
 _PAIR_ARRAYS: Final = ("pair_keys", "pair_dir", "pair_rows", "pair_kp")
 _CHEAP_PAIR_ARRAYS: Final = ("cpair_keys", "cpair_dir", "cpair_rows", "cpair_kp")
 _EMPTY_ROWS: Final = np.zeros(0, dtype=np.int64)
+#: pairs probed for a reading with one swap undone (stage B): what is left of two edits is one
+#: edit, which damages one part (one of the two pairs is intact), or a second swap, which may
+#: damage two neighbouring parts.  Only the couple (0, 1) + (2, 3) survives that for one of the
+#: two swaps whichever they are (both cannot cross the middle boundary), so this couple is fixed
+#: rather than chosen by selectivity like stage A's (tested: every record within two key edits)
+_SWAP_PAIRS: Final = (A.PAIRS.index((0, 1)), A.PAIRS.index((2, 3)))
 TIER_EXACT: Final = 2
 TIER_FULL: Final = 1
 TIER_PARTIAL: Final = 0
@@ -1051,7 +1057,7 @@ class MarkingIndex:
             cheap_only = True
         else:
             return
-        swapped = C.probe_key_matrix(C.swapped_variants(q.code_array), A.probe_templates(len(codes), 1, (0, 5)))
+        swapped = C.probe_key_matrix(C.swapped_variants(q.code_array), A.probe_templates(len(codes), 1, _SWAP_PAIRS))
         probes = _probe_array(np.concatenate([A.probe_keys(codes, 2), swapped.ravel()]))
         # the keys stage A probed were scanned with the same cut-offs: only the others
         at = np.minimum(np.searchsorted(probes_a, probes), max(len(probes_a) - 1, 0))
