@@ -56,7 +56,7 @@ def test_window_test_never_rejects_a_record_within_k_edits(query: str, record: s
     packed = np.uint64((A.pack_prefix(codes) << 4) | len(codes))
     shifted = C.shifted_queries(_codes(query), k)
     if OSA.distance(query, record) <= k:
-        assert C._window_ok(shifted, len(query), packed, len(codes), k)
+        assert C._window_ok(shifted, len(query), packed, len(codes), k, k >= C.WINDOW)
 
 
 def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
@@ -65,10 +65,12 @@ def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
     serials = [f"{rng.randrange(10**6):06d}" for _ in range(3000)]
     serials += [f"{rng.choice('ABHCX')}{rng.randrange(10**5):05d}{rng.choice('ZK')}" for _ in range(1500)]
     serials += ["中1234567", "ABCDEFGHJK12345"]  # a non-ASCII serial and one too long to pack
+    # a family sharing its first half: its probe keys hold more entries than one scan block
+    special = {"中1234576": len(serials) - 2, "ABCDEFGHJK12354": len(serials) - 1, "77770402": len(serials) + 402}
+    serials += [f"7777{i:04d}" for i in range(3 * C.SCAN_BLOCK)]
     ix = MarkingIndex()
     ix.add_many({"record_id": i + 1, "serial": s} for i, s in enumerate(serials))
     compared = 0
-    special = {"中1234576": len(serials) - 2, "ABCDEFGHJK12354": len(serials) - 1}
     for reading in rng.sample(serials, 60) + list(special):
         norm = normalise_serial(reading)
         q = _Query(reading, norm, confusion_key(norm), 10, {}, {})
