@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 from armstrace.marking import MarkingIndex, confusion_key, normalise_serial
 from armstrace.marking import _arrays as A
 from armstrace.marking import _compiled as C
-from armstrace.marking.distance import _table
+from armstrace.marking.distance import COST_VECTOR, _table
 from armstrace.marking.index import _probe_array, _Query
 from marking.reference_distance import _table as reference_table
 
@@ -31,6 +31,15 @@ def test_compiled_weighted_table_equals_the_reference(query: str, record: str) -
     ref_table, ref_pointers = reference_table(query, record)
     assert table.tolist() == ref_table
     assert pointers.tolist() == ref_pointers
+
+
+@settings(max_examples=300, deadline=None)
+@given(READING)
+def test_substitution_table_holds_the_cost_of_every_reading_of_every_character(query: str) -> None:
+    q = C.as_codepoints(query)
+    table = C._substitution_table(q, COST_VECTOR, C.CONFUSION_CLASS, C.TRANSLIT)
+    expected = [[C._sub(int(qi), c, COST_VECTOR, C.CONFUSION_CLASS, C.TRANSLIT) for c in range(128)] for qi in q]
+    assert table.tolist() == expected
 
 
 def _codes(text: str) -> list[int]:
