@@ -68,6 +68,27 @@ def test_window_test_never_rejects_a_record_within_k_edits(query: str, record: s
         assert C._window_ok(shifted, len(query), packed, len(codes), k, k >= C.WINDOW)
 
 
+def test_window_test_uses_only_the_shifts_an_alignment_can_reach() -> None:
+    """Keys of equal length within 2 edits match at shifts -1..1 only: a record that matches the
+    reading two places along, either way (4 edits away), is rejected (the +-2 window of the
+    length test alone would let it through); two swaps pass."""
+    query = _codes("0123456789")
+
+    def passes(record: str, k: int = 2) -> bool:
+        codes = _codes(record)
+        packed = np.uint64((A.pack_prefix(codes) << 4) | len(codes))
+        return bool(C._window_ok(C.shifted_queries(query, k), len(query), packed, len(codes), k, k >= C.WINDOW))
+
+    assert not passes("2345678901")  # OSA 4: every character two places along
+    assert not passes("AB01234567")  # the other way
+    assert passes("1023456798")  # two swaps: shifts -1 and +1
+    assert passes("23456789")  # two characters missing: shifts 0..2
+    assert list(C.window_shifts(2, 0)) == [-1, 0, 1]
+    assert list(C.window_shifts(2, 2)) == [-2, -1, 0]
+    assert list(C.window_shifts(2, -1)) == [-1, 0, 1, 2]
+    assert list(C.window_shifts(1, 2)) == []
+
+
 def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
     """The compiled scan against the plain path: every row under the probe keys, rapidfuzz OSA."""
     rng = random.Random(11)

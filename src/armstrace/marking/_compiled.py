@@ -20,6 +20,7 @@ Two kernels:
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Final
 
 import numba
@@ -703,10 +704,28 @@ _F_ALL: Final = np.uint64((1 << 60) - 1)
 WINDOW: Final = 3  # largest k the window test takes
 
 
+def window_shifts(k: int, longer_by: int) -> range:
+    """The shifts s (record character j read as reading character j + s) at which an alignment
+    within k edits can match characters, for a record ``longer_by`` characters longer than the
+    reading (negative: shorter).  The net indels move the shift from 0 to -longer_by; at most
+    a = (k - |longer_by|) // 2 further pairs of indels go beyond that range and back; a swap
+    (one edit) matches its two characters one shift either side of the current one.  Beyond
+    +-k nothing can match."""
+    excess = k - abs(longer_by)
+    if excess < 0:
+        return range(0)
+    pairs = excess // 2
+    swap = (excess - 1) // 2 + 1 if excess >= 1 else 0
+    w = max(pairs, swap)
+    lo, hi = (-longer_by - w, w) if longer_by >= 0 else (-w, -longer_by + w)
+    return range(max(lo, -k), min(hi, k) + 1)
+
+
 def shifted_queries(codes: list[int], k: int) -> npt.NDArray[np.uint64]:
     """The query key packed like ``kpack`` (12 big-endian five-bit fields) shifted by -3..3
-    fields, then a mask per shift (all ones for the shifts within -k..k, else zero), for
-    :func:`_window_ok`; empty when the key is longer than 12 characters or k > 3."""
+    fields, then per shift the length differences (record minus reading, -3..3, bit d + 3) for
+    which :func:`window_shifts` allows it, for :func:`_window_ok`; empty when the key is longer
+    than 12 characters or k > 3."""
     if len(codes) > 12 or k > WINDOW:
         return np.zeros(0, dtype=np.uint64)
     qv = 0
@@ -715,8 +734,16 @@ def shifted_queries(codes: list[int], k: int) -> npt.NDArray[np.uint64]:
     qv <<= 5 * (12 - len(codes))
     full = (1 << 60) - 1
     shifted = [(qv << (5 * s)) & full if s >= 0 else qv >> (-5 * s) for s in range(-WINDOW, WINDOW + 1)]
-    masks = [full if abs(s) <= k else 0 for s in range(-WINDOW, WINDOW + 1)]
-    return np.array(shifted + masks, dtype=np.uint64)
+    return np.array([*shifted, *_shift_lengths(k)], dtype=np.uint64)
+
+
+@functools.cache
+def _shift_lengths(k: int) -> tuple[int, ...]:
+    """Per shift -3..3: the length differences -3..3 (bit d + 3) :func:`window_shifts` allows it for."""
+    return tuple(
+        sum(1 << (d + WINDOW) for d in range(-WINDOW, WINDOW + 1) if s in window_shifts(k, d))
+        for s in range(-WINDOW, WINDOW + 1)
+    )
 
 
 @numba.njit(**_INLINE)
@@ -742,19 +769,31 @@ def _equal_fields(v: np.uint64, shifted: np.uint64, mask: np.uint64) -> np.uint6
 
 
 @numba.njit(**_INLINE)
+def _shift_mask(qs: npt.NDArray[np.uint64], i: int, d: int) -> np.uint64:
+    """All ones if shift ``i`` (0..6) can match for a record ``d`` characters longer than the
+    reading (see :func:`shifted_queries`), else zero: arithmetic on a word fixed per reading,
+    so the block loop stays vectorised (a table indexed per entry would not; |d| > 3 reads an
+    arbitrary bit, and the length test rejects such entries anyway)."""
+    bit = (qs[7 + i] >> np.uint64((d + WINDOW) & 7)) & np.uint64(1)
+    return np.uint64(0) - bit
+
+
+@numba.njit(**_INLINE)
 def _window_ok(qs: npt.NDArray[np.uint64], n: int, kp: np.uint64, m: int, k: int, wide: bool) -> bool:
     """Necessary condition for OSA <= k (cheaper than the distance): at most k characters of
-    either key lack an equal character within +-k positions on the other side.  Unrolled over
-    the 7 shifts of :func:`shifted_queries` (masked beyond k; ``wide``: k >= 3, else the shifts
-    by 3 fields are left out): a loop with variable shifts costs several times more."""
+    either key lack an equal character at a shift an alignment within k edits can use
+    (:func:`window_shifts`: for keys of equal length and k = 2, +-1 only).  Unrolled over the 7
+    shifts of :func:`shifted_queries` (masked per length difference; ``wide``: k >= 3, else the
+    shifts by 3 fields are left out): a loop with variable shifts costs several times more."""
     v = kp >> np.uint64(4)
-    e1 = _equal_fields(v, qs[1], qs[8])
-    e2 = _equal_fields(v, qs[2], qs[9])
-    e3 = _equal_fields(v, qs[3], qs[10])
-    e4 = _equal_fields(v, qs[4], qs[11])
-    e5 = _equal_fields(v, qs[5], qs[12])
-    e0 = _equal_fields(v, qs[0], qs[7]) if wide else np.uint64(0)
-    e6 = _equal_fields(v, qs[6], qs[13]) if wide else np.uint64(0)
+    d = m - n
+    e1 = _equal_fields(v, qs[1], _shift_mask(qs, 1, d))
+    e2 = _equal_fields(v, qs[2], _shift_mask(qs, 2, d))
+    e3 = _equal_fields(v, qs[3], _shift_mask(qs, 3, d))
+    e4 = _equal_fields(v, qs[4], _shift_mask(qs, 4, d))
+    e5 = _equal_fields(v, qs[5], _shift_mask(qs, 5, d))
+    e0 = _equal_fields(v, qs[0], _shift_mask(qs, 0, d)) if wide else np.uint64(0)
+    e6 = _equal_fields(v, qs[6], _shift_mask(qs, 6, d)) if wide else np.uint64(0)
     r_hit = e0 | e1 | e2 | e3 | e4 | e5 | e6
     q_hit = (
         ((e0 << np.uint64(15)) & _F_ALL)
