@@ -34,6 +34,7 @@ serials whatever the details say (:attr:`MarkingIndex.closest_share`).
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import math
 import os
@@ -272,6 +273,46 @@ _TRANSLIT_LETTERS: Final = frozenset("".join("".join(p) for p in TRANSLITERATION
 
 def _embedded_at(s: str, i: int) -> bool:
     return s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
+
+
+def _full_scores(dist: npt.NDArray[np.float64], bonus: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Scores of full-match candidates (exact tier when the distance is 0), rounded to 6 places
+    so that equal scores compare equal; every full-match score of a reading is made here."""
+    tier = np.where(dist == 0.0, 10 * TIER_EXACT + 5, 10 * TIER_FULL + 5)
+    return np.round(tier - np.minimum(dist, MAX_DISTANCE) + bonus, 6)
+
+
+def _merge_found(
+    q: _Query,
+    ids: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.int64],
+    dist: npt.NDArray[np.float64],
+    scores: npt.NDArray[np.float64],
+    dk: npt.NDArray[np.int64],
+    overlay: bool,
+    *,
+    replace: bool,
+) -> None:
+    """Record full-match candidates in ``q.found`` (and their key distance in ``q.key_dk``):
+    with ``replace``, a record found before keeps the better of its two results; without, a
+    record found before is left as it is.  Built as whole dicts (a candidate at a time in
+    Python costs more than the scoring itself for readings with many tied results)."""
+    rid_list = ids.tolist()
+    tiers = np.where(dist == 0.0, TIER_EXACT, TIER_FULL).tolist()
+    refs = zip(itertools.repeat("o" if overlay else "b"), rid_list if overlay else rows.tolist())
+    entries = list(zip(scores.tolist(), dist.tolist(), tiers, refs, itertools.repeat(None)))
+    new = dict(zip(rid_list, entries, strict=True))
+    new_dk = dict(zip(rid_list, dk.tolist(), strict=True))
+    if len(new) != len(rid_list):  # a record twice among the candidates: keep its best
+        new = {}
+        for rid, entry in zip(rid_list, entries, strict=True):
+            if rid not in new or new[rid][0] < entry[0]:
+                new[rid] = entry
+    for rid in new.keys() & q.found.keys():
+        if not replace or q.found[rid][0] >= new[rid][0]:
+            del new[rid]
+    q.found.update(new)
+    q.key_dk.update((rid, new_dk[rid]) for rid in new)
 
 
 def _sorted_unique(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -1152,26 +1193,11 @@ class MarkingIndex:
             C.CONFUSABLE,
         )
         overlay = serials is not None
-        scores: list[float] = []
-        found, key_dk = q.found, q.key_dk
-        for rid, row, d, b, e in zip(
-            ids[picked].tolist(),
-            rows[picked].tolist(),
-            dist.tolist(),
-            bonus[picked].tolist(),
-            dk[picked].tolist(),
-            strict=True,
-        ):
-            tier = TIER_EXACT if d == 0.0 else TIER_FULL
-            score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + b, 6)
-            scores.append(score)
-            prev = found.get(rid)
-            if prev is None or prev[0] < score:
-                found[rid] = (score, d, tier, ("o", rid) if overlay else ("b", row), None)
-                key_dk[rid] = e
-        if scores:
-            q.heap = heapq.nlargest(q.full_limit, q.heap + scores)
+        if len(picked):
+            scores = _full_scores(dist, bonus[picked])
+            q.heap = heapq.nlargest(q.full_limit, q.heap + scores.tolist())
             heapq.heapify(q.heap)
+            _merge_found(q, ids[picked], rows[picked], dist, scores, dk[picked], overlay, replace=True)
         if len(closest):
             self._keep_closest(q, ids[closest], rows[closest], closest_dist, bonus[closest], dk[closest], overlay)
 
@@ -1189,21 +1215,16 @@ class MarkingIndex:
         ``q.closest`` so :meth:`_finish` can return them even when the details given rank them
         below the ``limit`` (a wrong manufacturer must not hide the right weapon).  Their
         results carry their real score."""
-        columns = (ids.tolist(), rows.tolist(), dist.tolist(), bonus.tolist(), dk.tolist())
-        for rid, row, d, b, e in zip(*columns, strict=True):
-            tier = TIER_EXACT if d == 0.0 else TIER_FULL
-            plain = round(10 * tier + 5 - min(d, MAX_DISTANCE), 6)
-            if plain <= q.closest.get(rid, float("-inf")):
+        plain = _full_scores(dist, np.zeros(len(dist)))
+        for rid, score in zip(ids.tolist(), plain.tolist(), strict=True):
+            if score <= q.closest.get(rid, float("-inf")):
                 continue
-            q.closest[rid] = plain
+            q.closest[rid] = score
             if len(q.closest_heap) < q.closest_limit:
-                heapq.heappush(q.closest_heap, plain)
-            elif plain > q.closest_heap[0]:
-                heapq.heapreplace(q.closest_heap, plain)
-            if rid not in q.found:
-                score = round(10 * tier + 5 - min(d, MAX_DISTANCE) + b, 6)
-                q.found[rid] = (score, d, tier, ("o", rid) if overlay else ("b", row), None)
-                q.key_dk[rid] = e
+                heapq.heappush(q.closest_heap, score)
+            elif score > q.closest_heap[0]:
+                heapq.heapreplace(q.closest_heap, score)
+        _merge_found(q, ids, rows, dist, _full_scores(dist, bonus), dk, overlay, replace=False)
 
     def _overlay_item(
         self,
