@@ -615,3 +615,20 @@ def test_every_record_within_two_key_edits_is_found() -> None:
         expected = {i + 1 for i, k in enumerate(keys) if OSA.distance(key, k) <= 2}
         found = {m.record_id for m in ix.search(reading, limit=len(serials)) if m.kind != "partial"}
         assert expected <= found, (reading, sorted(expected - found)[:5])
+
+
+def test_bulk_build_keeps_serials_with_line_breaks_in_their_place() -> None:
+    """A serial typed with a line break (kept as a space in the raw reading) neither breaks the
+    records after it nor the details of any record."""
+    records = [
+        dict(record_id=1, serial="AB\n1234-56", manufacturer="Norinco", model="Type 56"),
+        dict(record_id=2, serial="CD\r\n654321", manufacturer="Izhmash"),
+        dict(record_id=3, serial="EF777888", calibre="7.62x39mm"),
+    ]
+    ix = MarkingIndex(ALIASES)
+    ix.add_many(records)
+    first, second, third = (top(ix, s) for s in ("AB123456", "CD654321", "EF777888"))
+    assert (first.record_id, first.serial, first.manufacturer) == (1, "AB 1234-56", "Norinco")
+    assert (second.record_id, second.serial, second.manufacturer) == (2, "CD  654321", "Izhmash")
+    assert (third.record_id, third.serial, third.manufacturer) == (3, "EF777888", None)
+    assert [m.distance for m in (first, second, third)] == [0.0, 0.0, 0.0]

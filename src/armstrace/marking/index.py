@@ -379,6 +379,9 @@ def _fast_diffs(query: str, record: str, weighted: float, raw_pos: list[int] | N
     return out
 
 
+_BUILD_CHUNK: Final = 65_536  # records taken at a time by a bulk build
+
+
 def _clean_raw(raw: str) -> str:
     return raw.replace("\n", " ").replace("\r", " ")
 
@@ -395,7 +398,7 @@ class _Vocab:
         self.field = field_name
         self.display: list[str] = list(display or [])
         self.code: dict[str, int] = {self.norm(d): i for i, d in enumerate(self.display)}
-        self._cache: dict[str, int] = {}
+        self._cache: dict[str | None, int] = {None: -1, "": -1}
 
     def norm(self, value: str) -> str:
         return _calibre_norm(value) if self.field == "calibre" else normalise_name(value)
@@ -417,6 +420,13 @@ class _Vocab:
         if len(self._cache) < 100_000:
             self._cache[value] = c
         return c
+
+    def intern_many(self, values: list[str | None]) -> list[int]:
+        """:meth:`intern` of each value; values met before are looked up in one pass."""
+        codes: list[int | None] = list(map(self._cache.get, values))
+        for i in [i for i, c in enumerate(codes) if c is None]:
+            codes[i] = self.intern(values[i])
+        return codes  # type: ignore[return-value]
 
     def lookup(self, value: str) -> int | None:
         return self.code.get(self.norm(value))
@@ -589,29 +599,28 @@ class MarkingIndex:
             self.compact()
 
     def _bulk_build(self, records: Iterable[Mapping[str, Any]]) -> None:
+        # column by column, a chunk of records at a time: a loop over the records doing
+        # everything for each costs more than the normalisation itself at 10 million records
         ids: list[int] = []
         raws: list[str] = []
         norms: list[str] = []
         cols: dict[str, list[int]] = {f: [] for f in FIELDS}
-        interns = [(cols[f], self._vocab[f].intern, f) for f in FIELDS]
-        for r in records:
-            ids.append(int(r["record_id"]))
-            raw = r["serial"]
-            if "\n" in raw or "\r" in raw:
-                raw = _clean_raw(raw)
-            raws.append(raw)
-            norms.append(normalise_serial(raw))
-            for col, intern, f in interns:
-                col.append(intern(r.get(f)))
+        it = iter(records)
+        while chunk := list(itertools.islice(it, _BUILD_CHUNK)):
+            ids.extend(map(int, [r["record_id"] for r in chunk]))
+            serials = [r["serial"] for r in chunk]
+            raws.extend(serials)
+            norms.extend(map(normalise_serial, serials))  # line breaks are dropped here anyway
+            for f in FIELDS:
+                cols[f].extend(self._vocab[f].intern_many([r.get(f) for r in chunk]))
         self._refresh_canon()
         ids_a = np.array(ids, dtype=np.int64)
         del ids
-        raw_buf = (
-            np.frombuffer(("\n".join(raws) + "\n").encode("utf-8"), dtype=np.uint8)
-            if raws
-            else np.zeros(0, dtype=np.uint8)
-        )
-        del raws
+        joined = "\n".join(raws)
+        if joined.count("\n") != len(raws) - 1 or "\r" in joined:  # a serial with a line break
+            joined = "\n".join(map(_clean_raw, raws))
+        raw_buf = np.frombuffer((joined + "\n").encode("utf-8"), dtype=np.uint8) if raws else np.zeros(0, np.uint8)
+        del raws, joined
         norm_buf = (
             np.frombuffer(("\n".join(norms) + "\n").encode("utf-8"), dtype=np.uint8)
             if norms
