@@ -279,7 +279,8 @@ def _full_scores(dist: npt.NDArray[np.float64], bonus: npt.NDArray[np.float64]) 
     """Scores of full-match candidates (exact tier when the distance is 0), rounded to 6 places
     so that equal scores compare equal; every full-match score of a reading is made here."""
     tier = np.where(dist == 0.0, 10 * TIER_EXACT + 5, 10 * TIER_FULL + 5)
-    return np.round(tier - np.minimum(dist, MAX_DISTANCE) + bonus, 6)
+    # what np.round(..., 6) computes, without its Python-level dispatch
+    return np.rint((tier - np.minimum(dist, MAX_DISTANCE) + bonus) * 1e6) / 1e6
 
 
 def _merge_found(
