@@ -51,43 +51,62 @@ def log(*a: object) -> None:
     print(time.strftime("%H:%M:%S"), *a, flush=True)
 
 
-def evaluate(
-    name: str, queries: Sequence[S.Query], fn: Callable[[S.Query], list[int]], rounds: int = 1
-) -> dict[str, Any]:
-    """Latency (wall and CPU of this thread), recall@10 and result count per class.  With
-    ``rounds`` > 1 the readings are run that many times in turn and the latencies pooled: this
-    host's speed changes over minutes, and one round of 400 readings of a class lasts seconds.
-    (The readings of a round touch far more of a 10 M index than the caches hold, so a later round
-    does not find its data cached.)"""
-    lat: dict[str, list[float]] = defaultdict(list)
-    cpu: dict[str, list[float]] = defaultdict(list)
-    hit: dict[str, list[bool]] = defaultdict(list)
-    size: dict[str, list[int]] = defaultdict(list)
-    for q in [q for _ in range(rounds) for q in queries]:
+Samples = dict[str, dict[str, list[Any]]]  # "lat" / "cpu" / "hit" / "size" -> class -> values
+
+
+def measure(queries: Sequence[S.Query], fn: Callable[[S.Query], list[int]], into: Samples | None = None) -> Samples:
+    """Run the readings once, adding latency (wall and CPU of this thread), whether the source
+    is in the results, and the result count per class to ``into``."""
+    out: Samples = into if into is not None else {m: defaultdict(list) for m in ("lat", "cpu", "hit", "size")}
+    for q in queries:
         c = time.thread_time()
         t = time.perf_counter()
         ids = fn(q)
-        lat[q.klass].append((time.perf_counter() - t) * 1000)
+        out["lat"][q.klass].append((time.perf_counter() - t) * 1000)
         # CPU time of this thread: less sensitive to other work on the machine (for pg_trgm it
         # excludes the server's work, so it is not comparable there)
-        cpu[q.klass].append((time.thread_time() - c) * 1000)
-        hit[q.klass].append(q.target in ids)
-        size[q.klass].append(len(ids))
+        out["cpu"][q.klass].append((time.thread_time() - c) * 1000)
+        out["hit"][q.klass].append(q.target in ids)
+        out["size"][q.klass].append(len(ids))
+    return out
+
+
+def summarise(name: str, samples: Samples, rounds: int = 1) -> dict[str, Any]:
+    """Percentiles, recall@10 and mean result count per class."""
     out: dict[str, Any] = {}
-    for k in lat:
-        a = np.array(lat[k])
+    for k, lat in samples["lat"].items():
+        a = np.array(lat)
         out[k] = {
             "n": len(a),
             "rounds": rounds,
             "p50": float(np.percentile(a, 50)),
             "p95": float(np.percentile(a, 95)),
-            "cpu_p50": float(np.percentile(cpu[k], 50)),
-            "cpu_p95": float(np.percentile(cpu[k], 95)),
-            "recall": float(np.mean(hit[k])),
-            "results": float(np.mean(size[k])),
+            "cpu_p50": float(np.percentile(samples["cpu"][k], 50)),
+            "cpu_p95": float(np.percentile(samples["cpu"][k], 95)),
+            "recall": float(np.mean(samples["hit"][k])),
+            "results": float(np.mean(samples["size"][k])),
         }
     log(name, {k: (round(v["p50"], 2), round(v["p95"], 2), round(v["recall"], 3)) for k, v in out.items()})
     return out
+
+
+def evaluate(name: str, queries: Sequence[S.Query], fn: Callable[[S.Query], list[int]]) -> dict[str, Any]:
+    return summarise(name, measure(queries, fn))
+
+
+def evaluate_interleaved(
+    label: str, sets: dict[str, tuple[Sequence[S.Query], Callable[[S.Query], list[int]]]], rounds: int
+) -> dict[str, dict[str, Any]]:
+    """Several reading sets on one engine, ``rounds`` times, the sets taking turns within each
+    round and the latencies of a set pooled over the rounds: this host's speed changes within
+    minutes (up to 1.8x), so sets measured one after the other would each see another state of
+    it.  (The readings of a round touch far more of a 10 M index than the caches hold: a later
+    round does not find its data cached.)"""
+    samples: dict[str, Samples] = {}
+    for _ in range(rounds):
+        for name, (queries, fn) in sets.items():
+            samples[name] = measure(queries, fn, samples.get(name))
+    return {name: summarise(f"{label} {name}", samples[name], rounds) for name in sets}
 
 
 def ours_fn(ix: MarkingIndex, explain: bool = False) -> Callable[[S.Query], list[int]]:
@@ -169,18 +188,26 @@ def bench_ours(
     res["add_ms_mean"] = float(np.mean(add_lat))
     res["add_ms_max"] = float(np.max(add_lat))
     res["loadavg_before_queries"] = os.getloadavg()
-    res["classes"] = evaluate(f"ours[{label}]", queries, ours_fn(ix), rounds)
-    res["loadavg_after_queries"] = os.getloadavg()
+    sets = {"readings": (queries, ours_fn(ix))}
     if extra:
         full = [q for q in queries if q.klass in ("exact", "edit1", "edit2")]
-        res["explained"] = evaluate(f"ours[{label}] explained", full, ours_fn(ix, explain=True), rounds)
-        res["extra"] = {name: evaluate(f"ours[{label}] {name}", qs, ours_fn(ix), rounds) for name, qs in extra.items()}
+        sets["explained"] = (full, ours_fn(ix, explain=True))
+        sets.update({name: (qs, ours_fn(ix)) for name, qs in extra.items()})
+        # the host's speed in each round: brute force over 200,000 records, two readings a class
+        control = [q for k in CLASSES for q in [q for q in queries if q.klass == k][:2]]
+        sets["control: brute force, 200,000 records"] = (control, brute_fn(subset(ds, 200_000)))
+    measured = evaluate_interleaved(f"ours[{label}]", sets, rounds)
+    res["classes"] = measured.pop("readings")
+    if extra:
+        res["explained"] = measured.pop("explained")
+        res["extra"] = measured
+    res["loadavg_after_queries"] = os.getloadavg()
     del ix
     gc.collect()
     return res
 
 
-def bench_brute(ds: S.Dataset, queries: list[S.Query]) -> dict[str, Any]:
+def brute_fn(ds: S.Dataset) -> Callable[[S.Query], list[int]]:
     """rapidfuzz brute force over all records' confusion keys (same normalisation as ours, OSA)."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
@@ -192,9 +219,11 @@ def bench_brute(ds: S.Dataset, queries: list[S.Query]) -> dict[str, Any]:
         qk = confusion_key(normalise_query(q.text)).replace("?", "").replace("*", "")
         return [int(rids[i]) for _, _, i in process.extract(qk, keys, scorer=OSA.distance, limit=10)]
 
-    out = evaluate("rapidfuzz brute force", queries, f)
-    keys.clear()
-    return out
+    return f
+
+
+def bench_brute(ds: S.Dataset, queries: list[S.Query]) -> dict[str, Any]:
+    return evaluate("rapidfuzz brute force", queries, brute_fn(ds))
 
 
 def bench_pg(ds: S.Dataset, queries: list[S.Query]) -> dict[str, Any] | None:
