@@ -195,8 +195,8 @@ def test_best_first_scores_the_candidates_that_reach_the_limit_exactly(
     cache = np.full(len(serials), np.nan)
     sel, dist = C.best_first(
         C.as_codepoints(reading), buf, off, order.astype(np.int64), ub[order], bonus[order], dk[order],
-        order.astype(np.int64), cache, 99, limit, np.zeros(0), np.array([25.0, 15.0, 4.5]), COST_VECTOR,
-        C.CONFUSION_CLASS, C.TRANSLIT, C.DIGRAPH, C.PARTNER, C.CONFUSABLE,
+        order.astype(np.int64), cache, 99, limit, np.zeros(0), np.array([25.0, 15.0, 4.5]),
+        C.scoring_tables(COST_VECTOR),
     )
     got = {int(order[i]): d for i, d in zip(sel.tolist(), dist.tolist(), strict=True)}
     for i, d in got.items():

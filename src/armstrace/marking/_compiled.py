@@ -78,6 +78,12 @@ def _letter_tables() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
 PARTNER, CONFUSABLE = _letter_tables()
 
 
+def scoring_tables(cost: npt.NDArray[np.float64]) -> tuple[Any, ...]:
+    """The character tables :func:`score_candidates` reads, with the costs in
+    :data:`COST_ORDER`, as the one argument it takes them in."""
+    return cost, CONFUSION_CLASS, TRANSLIT, DIGRAPH, PARTNER, CONFUSABLE
+
+
 #: costs in the order of :data:`.distance.COSTS` used by the kernel
 COST_ORDER: Final = (
     "confusion",
@@ -374,12 +380,7 @@ def best_first(
     limit: int,
     scores: npt.NDArray[np.float64],
     scale: npt.NDArray[np.float64],
-    cost: npt.NDArray[np.float64],
-    cls: Any,
-    translit: Any,
-    digraph: Any,
-    partner: npt.NDArray[np.int64],
-    confusable: npt.NDArray[np.bool_],
+    tables: Any,
 ) -> tuple[I64, npt.NDArray[np.float64]]:
     """Exact weighted distances of candidates taken in the order given (best upper bound ``ub``
     of the score first) until no remaining candidate can reach the ``limit``-th best score.
@@ -400,7 +401,8 @@ def best_first(
     transliteration, ASCII only: :func:`_profile`), every key edit costs at least 1.0, so the
     distance is at least the key distance ``dk``; it *is* ``dk`` when neither has a letter of a
     confusion class.  The first case skips the table when ``dk`` alone cannot reach the results,
-    the second always."""
+    the second always.  ``tables``: :func:`scoring_tables`."""
+    cost, cls, translit, digraph, partner, confusable = tables
     n = len(q)
     q_letters, q_partners, q_cheap, q_conf = _profile(q, digraph, partner, confusable)
     # tables sized for the longest serial met so far (grown on demand: sizing them from every
@@ -543,12 +545,7 @@ def score_candidates(
     closest_limit: int,
     closest_scores: npt.NDArray[np.float64],
     scale: npt.NDArray[np.float64],
-    cost: npt.NDArray[np.float64],
-    cls: Any,
-    translit: Any,
-    digraph: Any,
-    partner: npt.NDArray[np.int64],
-    confusable: npt.NDArray[np.bool_],
+    tables: Any,
 ) -> tuple[I64, npt.NDArray[np.float64], I64, npt.NDArray[np.float64]]:
     """Both rankings of a reading's candidates with :func:`best_first`: by score (``ub`` and
     ``bonus``: with the details' bonus) against the ``limit`` best ``scores`` found so far, then,
@@ -559,8 +556,7 @@ def score_candidates(
     cache = np.full(n, np.nan)
     order = np.argsort(-ub, kind="mergesort")
     sel, dist = best_first(
-        q, buf, off, rows[order], ub[order], bonus[order], dk[order], order, cache, k, limit, scores, scale, cost,
-        cls, translit, digraph, partner, confusable,
+        q, buf, off, rows[order], ub[order], bonus[order], dk[order], order, cache, k, limit, scores, scale, tables
     )
     picked = order[sel]
     if closest_limit <= 0:
@@ -569,7 +565,7 @@ def score_candidates(
     order2 = np.argsort(-plain, kind="mergesort")
     sel2, dist2 = best_first(
         q, buf, off, rows[order2], plain[order2], np.zeros(n, dtype=np.float64), dk[order2], order2, cache, k,
-        closest_limit, closest_scores, scale, cost, cls, translit, digraph, partner, confusable,
+        closest_limit, closest_scores, scale, tables,
     )
     return picked, dist, order2[sel2], dist2
 

@@ -123,6 +123,7 @@ TIER_PARTIAL: Final = 0
 MAX_DISTANCE: Final = 4.5
 #: (exact-tier base, full-tier base, distance cap) of a full match's score, for the compiled loop
 _SCORE_SCALE: Final = np.array([10 * TIER_EXACT + 5, 10 * TIER_FULL + 5, MAX_DISTANCE], dtype=np.float64)
+_SCORING_TABLES: Final = C.scoring_tables(COST_VECTOR)
 _TIER_NAMES: Final = {TIER_EXACT: "exact", TIER_FULL: "full", TIER_PARTIAL: "partial"}
 _ARRAY_NAMES: Final[tuple[str, ...]] = (
     "ids",
@@ -276,11 +277,13 @@ def _embedded_at(s: str, i: int) -> bool:
 
 
 def _full_scores(dist: npt.NDArray[np.float64], bonus: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Scores of full-match candidates (exact tier when the distance is 0), rounded to 6 places
-    so that equal scores compare equal; every full-match score of a reading is made here."""
-    tier = np.where(dist == 0.0, 10 * TIER_EXACT + 5, 10 * TIER_FULL + 5)
+    """Scores of full-match candidates of a complete reading (exact tier when the distance is 0),
+    rounded to 6 places so that equal scores compare equal: both rankings of the fuzzy search make
+    their scores here (as the compiled scoring does, from :data:`_SCORE_SCALE`)."""
+    tier = np.where(dist == 0.0, _SCORE_SCALE[0], _SCORE_SCALE[1])
     # what np.round(..., 6) computes, without its Python-level dispatch
-    return np.rint((tier - np.minimum(dist, MAX_DISTANCE) + bonus) * 1e6) / 1e6
+    scores: npt.NDArray[np.float64] = np.rint((tier - np.minimum(dist, MAX_DISTANCE) + bonus) * 1e6) / 1e6
+    return scores
 
 
 def _merge_found(
@@ -335,11 +338,16 @@ def _keep(q: _Query, heap: list[float], limit: int, rid: int, entry: tuple[float
     kept = prev is None or prev[0] < score
     if kept:
         q.found[rid] = entry
+    _push_bounded(heap, limit, score)
+    return kept
+
+
+def _push_bounded(heap: list[float], limit: int, score: float) -> None:
+    """Keep ``score`` in the min-``heap`` of the ``limit`` best scores if it is among them."""
     if len(heap) < limit:
         heapq.heappush(heap, score)
     elif score > heap[0]:
         heapq.heapreplace(heap, score)
-    return kept
 
 
 def _entry(buf: A.U8, off: A.I64, row: int) -> str:
@@ -1195,12 +1203,7 @@ class MarkingIndex:
             q.closest_limit,
             np.array(q.closest_heap, dtype=np.float64),
             _SCORE_SCALE,
-            COST_VECTOR,
-            C.CONFUSION_CLASS,
-            C.TRANSLIT,
-            C.DIGRAPH,
-            C.PARTNER,
-            C.CONFUSABLE,
+            _SCORING_TABLES,
         )
         overlay = serials is not None
         if len(picked):
@@ -1230,10 +1233,7 @@ class MarkingIndex:
             if score <= q.closest.get(rid, float("-inf")):
                 continue
             q.closest[rid] = score
-            if len(q.closest_heap) < q.closest_limit:
-                heapq.heappush(q.closest_heap, score)
-            elif score > q.closest_heap[0]:
-                heapq.heapreplace(q.closest_heap, score)
+            _push_bounded(q.closest_heap, q.closest_limit, score)
         _merge_found(q, ids, rows, dist, _full_scores(dist, bonus), dk, overlay, replace=False)
 
     def _overlay_item(
