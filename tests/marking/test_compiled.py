@@ -14,7 +14,7 @@ from armstrace.marking import MarkingIndex, confusion_key, normalise_serial
 from armstrace.marking import _arrays as A
 from armstrace.marking import _compiled as C
 from armstrace.marking.distance import COST_VECTOR, _table
-from armstrace.marking.index import _probe_array, _Query
+from armstrace.marking.index import _SWAP_PAIRS, _Query
 from marking.reference_distance import _table as reference_table
 
 # confusable letters and digits, transliteration pairs, two-letter transliterations (ZH, CH, TS),
@@ -106,7 +106,7 @@ def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
         q = _Query(reading, norm, confusion_key(norm), 10, {}, {})
         q.codes = _codes(q.key)
         q.pm = C.pattern_masks(q.codes)
-        probes = _probe_array(A.probe_keys(q.codes, 2))
+        probes = C.probe_array(A.probe_keys(q.codes, 2))
         for kmin, cutoff in ((0, 1), (0, 2), (0, 3), (3, 3)):
             rows, dist = ix._scan(q, probes, False, cutoff, kmin)
             probed = ix._probe(probes, ("pair_keys", "pair_rows"))
@@ -119,6 +119,49 @@ def test_scan_finds_exactly_the_probed_rows_within_the_cutoff() -> None:
             if reading in special and kmin == 0:
                 assert special[reading] in rows.tolist()
     assert compared > 100
+
+
+def test_stage_probes_take_the_smallest_couple_of_pairs_and_skip_what_was_probed() -> None:
+    """The first stage probes the part pair (exact readings) or complementary couple of pairs
+    (one edit) holding the fewest index entries, with the swaps' intact probes; the second stage
+    every pair's probes for two edits but those of the first.  Both against the plain
+    computation, one template row at a time."""
+    rng = random.Random(5)
+    serials = [f"{rng.randrange(10**4):04d}{rng.choice('ABHX')}{rng.randrange(10**4):04d}" for _ in range(4000)]
+    serials += [f"1234{rng.choice('ABHX')}{rng.randrange(10**4):04d}" for _ in range(500)]  # crowded first half
+    ix = MarkingIndex()
+    ix.add_many({"record_id": i + 1, "serial": s} for i, s in enumerate(serials))
+    keys, directory = ix._store["pair_keys"], ix._store["pair_dir"]
+    couples_used = set()
+    for reading in ["1234A5678", "5678B1234", "12345678", "9876X5432", "1234"]:
+        codes = _codes(confusion_key(normalise_serial(reading)))
+        code_array = np.array(codes, dtype=np.uint64)
+        n = len(codes)
+        for k in (0, 1):
+            templates = A.probe_templates(n, k)
+            entries = [0] * len(A.PAIRS)
+            for row, key in zip(templates.tolist(), A.probe_keys(codes, k).tolist(), strict=True):
+                mixed = int(A.mix64(np.array([key], dtype=np.uint64))[0])
+                entries[row[5]] += int(np.searchsorted(keys, mixed, "right") - np.searchsorted(keys, mixed, "left"))
+            if k == 0:
+                chosen = (int(np.argmin(entries)),)
+            else:
+                chosen = min(((0, 5), (1, 4), (2, 3)), key=lambda c: entries[c[0]] + entries[c[1]])
+                couples_used.add(chosen)
+            expected = set(A.probe_keys(codes, k, chosen).tolist())
+            if k == 1:
+                for variant in C.swapped_variants(code_array).tolist():
+                    expected |= set(A.probe_keys(variant, 0, chosen[:1]).tolist())
+            mixed_expected = sorted(set(A.mix64(np.array(sorted(expected), dtype=np.uint64)).tolist()))
+            first = C.first_stage_probes(code_array, templates, A.probe_templates(n, 0), keys, directory, k)
+            assert first.tolist() == mixed_expected, (reading, k)
+        later = set(A.probe_keys(codes, 2).tolist())
+        for variant in C.swapped_variants(code_array).tolist():
+            later |= set(A.probe_keys(variant, 1, _SWAP_PAIRS).tolist())
+        mixed_later = set(A.mix64(np.array(sorted(later), dtype=np.uint64)).tolist()) - set(first.tolist())
+        second = C.second_stage_probes(code_array, A.probe_templates(n, 2), A.probe_templates(n, 1, _SWAP_PAIRS), first)
+        assert second.tolist() == sorted(mixed_later), reading
+    assert len(couples_used) > 1  # the crowded first half moves the choice away from it
 
 
 @settings(max_examples=300, deadline=None)

@@ -862,6 +862,68 @@ def probe_key_matrix(codes: npt.NDArray[np.uint64], templates: npt.NDArray[np.in
     return out
 
 
+#: the complementary couples of part pairs (indexes into ``_arrays.PAIRS``): one edit damages
+#: one of the 4 parts, so one pair of each couple is intact
+_COUPLES: Final = ((0, 5), (1, 4), (2, 3))
+
+
+@numba.njit(**_JIT)
+def first_stage_probes(
+    codes: npt.NDArray[np.uint64],
+    templates: I64,
+    exact_templates: I64,
+    pair_keys: npt.NDArray[np.uint64],
+    pair_dir: I64,
+    k: int,
+) -> npt.NDArray[np.uint64]:
+    """The probe keys (mixed, sorted, unique) of the first stage of a reading's search for
+    records within ``k`` <= 1 key edits (``codes``: the key): those of the part pair (k = 0) or
+    of the complementary couple of pairs (k = 1) with the fewest entries in the index, and for
+    k = 1 the intact probes of the first pair of that couple for every swap of neighbours (a swap
+    across a part boundary damages two parts).  ``templates``: :func:`._arrays.probe_templates`
+    for k edits, ``exact_templates`` for none, both over all pairs."""
+    keys = probe_key_matrix(codes.reshape((1, len(codes))), templates)[0]
+    lo, hi = key_ranges(pair_keys, pair_dir, mix_keys(keys))
+    entries = np.zeros(6, dtype=np.int64)
+    for t in range(len(keys)):
+        entries[templates[t, 5]] += hi[t] - lo[t]
+    if k == 0:
+        first = second = np.argmin(entries)
+    else:
+        first, second = _COUPLES[0]
+        for c in _COUPLES[1:]:
+            if entries[c[0]] + entries[c[1]] < entries[first] + entries[second]:
+                first, second = c
+    chosen = np.zeros(len(keys), dtype=np.bool_)
+    for t in range(len(keys)):
+        chosen[t] = templates[t, 5] == first or templates[t, 5] == second
+    picked = keys[chosen]
+    if k == 0:
+        return probe_array(picked)
+    intact = np.zeros(len(exact_templates), dtype=np.bool_)
+    for t in range(len(exact_templates)):
+        intact[t] = exact_templates[t, 5] == first
+    swapped = probe_key_matrix(swapped_variants(codes), exact_templates[intact]).ravel()
+    return probe_array(np.concatenate((picked, swapped)))
+
+
+@numba.njit(**_JIT)
+def second_stage_probes(
+    codes: npt.NDArray[np.uint64], templates: I64, swap_templates: I64, done: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.uint64]:
+    """The probe keys (mixed, sorted, unique) of the second stage (2 key edits: every pair of
+    ``templates``, and the probes of ``swap_templates`` for every swap of neighbours) that the
+    first stage did not probe (``done``: its probes)."""
+    keys = probe_key_matrix(codes.reshape((1, len(codes))), templates)[0]
+    swapped = probe_key_matrix(swapped_variants(codes), swap_templates).ravel()
+    probes = probe_array(np.concatenate((keys, swapped)))
+    keep = np.ones(len(probes), dtype=np.bool_)
+    at = np.searchsorted(done, probes)
+    for i in range(len(probes)):
+        keep[i] = at[i] >= len(done) or done[at[i]] != probes[i]
+    return probes[keep]
+
+
 @numba.njit(**_JIT)
 def intersect_postings(postings: I32, starts: I64, ends: I64) -> I64:
     """Rows present in every sorted posting list ``postings[starts[i]:ends[i]]`` (the first

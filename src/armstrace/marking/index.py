@@ -382,12 +382,6 @@ def _entry(buf: A.U8, off: A.I64, row: int) -> str:
     return bytes(buf[int(off[row]) : int(off[row + 1]) - 1]).decode("utf-8")
 
 
-def _probe_array(keys: A.U64) -> A.U64:
-    """Probe keys as stored in the pair index (mixed), sorted and unique."""
-    out: A.U64 = C.probe_array(np.ascontiguousarray(keys, dtype=np.uint64))
-    return out
-
-
 def _fast_diffs(query: str, record: str, weighted: float, raw_pos: list[int] | None = None) -> list[Difference] | None:
     """Differences from rapidfuzz's Levenshtein edit operations when the weighted distance equals
     the plain edit distance of the normalised strings (then every operation of that alignment
@@ -1095,23 +1089,14 @@ class MarkingIndex:
         if not len(self._store["pair_keys"]):
             return
         ka = min(k, 1)
-        pk = self._store["pair_keys"]
-        templates = A.probe_templates(len(codes), ka)
-        all_keys = C.probe_key_matrix(np.array([codes], dtype=np.uint64), templates)[0]
-        lo, hi = C.key_ranges(pk, self._store["pair_dir"], C.mix_keys(all_keys))
-        sums = np.bincount(templates[:, 5], weights=hi - lo, minlength=len(A.PAIRS)).tolist()
-        chosen: tuple[int, ...]
-        if ka == 0:
-            chosen = (int(np.argmin(sums)),)
-        else:
-            chosen = min(((0, 5), (1, 4), (2, 3)), key=lambda c: sums[c[0]] + sums[c[1]])
-        pair_of = templates[:, 5]
-        keys = all_keys[(pair_of == chosen[0]) | (pair_of == chosen[-1])]
-        if ka == 1:
-            # a swap across a part boundary damages two parts: undo each swap, probe exactly
-            swapped = C.probe_key_matrix(C.swapped_variants(q.code_array), A.probe_templates(len(codes), 0, chosen[:1]))
-            keys = np.concatenate([keys, swapped.ravel()])
-        probes_a = _probe_array(keys)
+        probes_a = C.first_stage_probes(
+            q.code_array,
+            A.probe_templates(len(codes), ka),
+            A.probe_templates(len(codes), 0),
+            self._store["pair_keys"],
+            self._store["pair_dir"],
+            ka,
+        )
         seen, dist_a = self._scan_stage(q, probes_a, k, (cq, cq_struct), False)
         cand_a = self._bounds(q, seen, dist_a, k, cq)
         if k < 2:
@@ -1144,12 +1129,10 @@ class MarkingIndex:
             cheap_only = True
         else:
             return
-        swapped = C.probe_key_matrix(C.swapped_variants(q.code_array), A.probe_templates(len(codes), 1, _SWAP_PAIRS))
-        probes = _probe_array(np.concatenate([A.probe_keys(codes, 2), swapped.ravel()]))
         # the keys stage A probed were scanned with the same cut-offs: only the others
-        at = np.minimum(np.searchsorted(probes_a, probes), max(len(probes_a) - 1, 0))
-        if len(probes_a):
-            probes = probes[probes_a[at] != probes]
+        probes = C.second_stage_probes(
+            q.code_array, A.probe_templates(len(codes), 2), A.probe_templates(len(codes), 1, _SWAP_PAIRS), probes_a
+        )
         rows, dist = self._scan_stage(q, probes, k, (cq, cq_struct), cheap_only)
         if len(rows) and len(seen):
             pos = np.searchsorted(seen, rows)
