@@ -888,7 +888,7 @@ def first_stage_probes(
     for t in range(len(keys)):
         entries[templates[t, 5]] += hi[t] - lo[t]
     if k == 0:
-        first = second = np.argmin(entries)
+        first = second = int(np.argmin(entries))
     else:
         first, second = _COUPLES[0]
         for c in _COUPLES[1:]:
