@@ -990,12 +990,13 @@ def scan_pairs(
     n: int,
     kmin: int,
     kcut: int,
-) -> tuple[I64, npt.NDArray[np.int8]]:
+) -> tuple[I64, I64, int]:
     """Rows stored under the probe keys (mixed, sorted) whose key is ``kmin`` to ``kcut`` OSA edits
     from the query key (``n`` <= 64 codes, pattern masks ``pm``; ``qshift`` from :func:`shifted_queries`
     with the same ``kcut``, or empty), with that distance, or -1 when it cannot be computed here
-    (a non-ASCII serial: the caller computes it on characters).  ``pair_kp`` holds each entry's
-    packed key inline, so the scan reads memory sequentially.  Rows come sorted, each once."""
+    (a non-ASCII serial: the caller computes it on characters), and how many such rows there are.
+    ``pair_kp`` holds each entry's packed key inline, so the scan reads memory sequentially.
+    Rows come sorted, each once."""
     lo, hi = key_ranges(pair_keys, pair_dir, probes)
     total = 0
     for p in range(len(probes)):
@@ -1028,11 +1029,14 @@ def scan_pairs(
     for t in range(cnt):
         packed[t] = (rows[t] << 3) | (dist[t] + 1)
     packed.sort()
+    out_dist = np.empty(cnt, dtype=np.int64)
     n = 0
+    unknown = 0
     for t in range(cnt):
         row = packed[t] >> 3
         if n == 0 or row != rows[n - 1]:
             rows[n] = row
-            dist[n] = (packed[t] & 7) - 1
+            out_dist[n] = (packed[t] & 7) - 1
+            unknown += out_dist[n] == _UNKNOWN
             n += 1
-    return rows[:n], dist[:n]
+    return rows[:n], out_dist[:n], unknown

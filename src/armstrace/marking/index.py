@@ -1009,7 +1009,7 @@ class MarkingIndex:
         qshift = q.shifted.get(kcut)
         if qshift is None:
             qshift = q.shifted[kcut] = C.shifted_queries(q.codes, kcut)
-        rows, d8 = C.scan_pairs(
+        rows, dist, unknown = C.scan_pairs(
             st[pk],
             st[pdir],
             st[pr],
@@ -1024,11 +1024,10 @@ class MarkingIndex:
             kmin,
             kcut,
         )
-        dist = d8.astype(np.int64)
-        unknown = np.flatnonzero(dist < 0)
-        if len(unknown):  # non-ASCII serials: the distance in characters
-            _, rkeys = self._row_strings(rows[unknown])
-            dist[unknown] = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
+        if unknown:  # non-ASCII serials: the distance in characters
+            at = np.flatnonzero(dist < 0)
+            _, rkeys = self._row_strings(rows[at])
+            dist[at] = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
             keep = (dist >= kmin) & (dist <= kcut)
             rows, dist = rows[keep], dist[keep]
         if self._dead is not None and len(rows):
