@@ -632,3 +632,41 @@ def test_bulk_build_keeps_serials_with_line_breaks_in_their_place() -> None:
     assert (second.record_id, second.serial, second.manufacturer) == (2, "CD  654321", "Izhmash")
     assert (third.record_id, third.serial, third.manufacturer) == (3, "EF777888", None)
     assert [m.distance for m in (first, second, third)] == [0.0, 0.0, 0.0]
+
+
+def test_stages_measure_non_ascii_serials_and_skip_removed_records() -> None:
+    """Records whose key the compiled scan cannot measure (a character outside ASCII) send the
+    stage to its general path, which finds the same records; removed records are never
+    returned by either path."""
+    import random
+
+    from rapidfuzz.distance import OSA
+
+    from armstrace.marking import confusion_key, normalise_serial
+
+    rng = random.Random(3)
+    alphabet = "0123456789ABCHKX"
+    serials = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(6, 10))) for _ in range(2000)]
+    for i in range(0, 2000, 20):  # one in twenty holds a character the scan cannot pack
+        p = rng.randrange(len(serials[i]))
+        serials[i] = serials[i][:p] + "中" + serials[i][p + 1 :]
+    ix = MarkingIndex()
+    ix.max_results = 10_000
+    ix.add_many(dict(record_id=i + 1, serial=s) for i, s in enumerate(serials))
+    removed = set(range(1, 2001, 7))
+    for rid in removed:
+        ix.remove(rid)
+    keys = [confusion_key(normalise_serial(s)) for s in serials]
+    non_ascii_found = 0
+    for n in range(120):
+        s = list(serials[rng.randrange(len(serials))] if n % 3 else serials[rng.randrange(0, 2000, 20)])
+        p = rng.randrange(len(s))
+        s[p] = rng.choice(alphabet)
+        reading = "".join(s)
+        key = confusion_key(normalise_serial(reading))
+        expected = {i + 1 for i, k in enumerate(keys) if OSA.distance(key, k) <= 2} - removed
+        found = {m.record_id for m in ix.search(reading, limit=len(serials)) if m.kind != "partial"}
+        assert expected <= found, (reading, sorted(expected - found)[:5])
+        assert not found & removed, reading
+        non_ascii_found += sum(1 for rid in expected if not keys[rid - 1].isascii())
+    assert non_ascii_found > 20

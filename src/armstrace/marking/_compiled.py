@@ -1040,3 +1040,70 @@ def scan_pairs(
             unknown += out_dist[n] == _UNKNOWN
             n += 1
     return rows[:n], out_dist[:n], unknown
+
+
+@numba.njit(**_JIT)
+def _drop_rows(rows: I64, dist: I64, sorted_rows: I64, dead: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
+    """``rows`` (sorted) and their distances without those in ``sorted_rows`` or marked ``dead``
+    (an empty ``dead``: none removed)."""
+    keep = np.ones(len(rows), dtype=np.bool_)
+    at = np.searchsorted(sorted_rows, rows)
+    for i in range(len(rows)):
+        if at[i] < len(sorted_rows) and sorted_rows[at[i]] == rows[i]:
+            keep[i] = False
+        elif len(dead) and dead[rows[i]]:
+            keep[i] = False
+    return rows[keep], dist[keep]
+
+
+@numba.njit(**_JIT)
+def stage_candidates(
+    main: Any,
+    cheap_index: Any,
+    probes: npt.NDArray[np.uint64],
+    norm_buf: npt.NDArray[np.uint8],
+    norm_off: I64,
+    lut: npt.NDArray[np.uint8],
+    pm: npt.NDArray[np.uint64],
+    n: int,
+    main_cut: int,
+    main_shift: npt.NDArray[np.uint64],
+    cheap_min: int,
+    cheap_cut: int,
+    cheap_shift: npt.NDArray[np.uint64],
+    seen: I64,
+    dead: npt.NDArray[np.bool_],
+    bounds: Any,
+) -> tuple[I64, I64, npt.NDArray[np.float64], npt.NDArray[np.float64], I64, int]:
+    """One stage of a reading's search in one call: :func:`scan_pairs` of the probe keys in the
+    pair index (``main``: keys, directory, rows, packed keys; cut-off ``main_cut``, skipped when
+    negative) and in the small index of the "cheap" rows (``cheap_index``, ``cheap_min`` to
+    ``cheap_cut`` edits, skipped when negative), merged, without the rows an earlier stage
+    scored (``seen``) or dead ones, then :func:`candidate_bounds` (``bounds``: its arguments
+    after the rows and distances).  Returns the candidates (rows, key distances, upper bounds,
+    bonuses, record ids) and how many rows the scan could not measure (non-ASCII serials: the
+    caller must then take the general path; the candidates are empty)."""
+    rows = np.zeros(0, dtype=np.int64)
+    dist = np.zeros(0, dtype=np.int64)
+    unknown = 0
+    if main_cut >= 0 and len(main[0]):
+        rows, dist, unknown = scan_pairs(
+            main[0], main[1], main[2], main[3], probes, norm_buf, norm_off, lut, pm, main_shift, n, 0, main_cut
+        )
+    if cheap_cut >= 0 and len(cheap_index[0]):
+        crows, cdist, cunknown = scan_pairs(
+            cheap_index[0], cheap_index[1], cheap_index[2], cheap_index[3], probes, norm_buf, norm_off, lut, pm,
+            cheap_shift, n, cheap_min, cheap_cut,
+        )
+        unknown += cunknown
+        if len(crows):  # the two indexes hold different rows at these cut-offs: merge sorted
+            both = np.concatenate((rows, crows))
+            order = np.argsort(both, kind="mergesort")
+            rows, dist = both[order], np.concatenate((dist, cdist))[order]
+    if unknown:
+        return rows[:0], dist[:0], np.zeros(0), np.zeros(0), rows[:0], unknown
+    rows, dist = _drop_rows(rows, dist, seen, dead)
+    cheap, ids, k, cq, fields, tables, used, scale = bounds
+    out_rows, out_dk, ub, bonus, out_ids = candidate_bounds(rows, dist, cheap, ids, k, cq, fields, tables, used, scale)
+    return out_rows, out_dk, ub, bonus, out_ids, 0
+

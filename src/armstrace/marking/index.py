@@ -112,6 +112,8 @@ _Candidates = tuple[
 _PAIR_ARRAYS: Final = ("pair_keys", "pair_dir", "pair_rows", "pair_kp")
 _CHEAP_PAIR_ARRAYS: Final = ("cpair_keys", "cpair_dir", "cpair_rows", "cpair_kp")
 _EMPTY_ROWS: Final = np.zeros(0, dtype=np.int64)
+_NO_DEAD: Final = np.zeros(0, dtype=bool)  # no row removed since the last merge
+_NO_SHIFTS: Final = np.zeros(0, dtype=np.uint64)  # a scan that does not run takes no window test
 #: pairs probed for a reading with one swap undone (stage B): what is left of two edits is one
 #: edit, which damages one part (one of the two pairs is intact), or a second swap, which may
 #: damage two neighbouring parts.  Only the couple (0, 1) + (2, 3) survives that for one of the
@@ -269,7 +271,7 @@ class _Query:
     code_array: Any = None  # the codes as uint64 (probe keys, swap variants)
     shifted: dict[int, Any] = field(default_factory=dict)  # shifted keys of the window test, per cut-off
     code_points: Any = None  # the normalised reading as int32 code points (the scoring kernels)
-    bound_args: Any = None  # the attribute arguments of the bounds kernel, see MarkingIndex._bounds
+    bound_args: tuple[Any, ...] | None = None  # the bounds kernel's arguments, see MarkingIndex._bound_args
 
 
 _TRANSLIT_LETTERS: Final = frozenset("".join("".join(p) for p in TRANSLITERATION_PAIRS))
@@ -1006,9 +1008,7 @@ class MarkingIndex:
             dist = process.cdist([q.key], rkeys, scorer=OSA.distance, dtype=np.int64)[0]
             keep = (dist >= kmin) & (dist <= kcut)
             return rows[keep], dist[keep]
-        qshift = q.shifted.get(kcut)
-        if qshift is None:
-            qshift = q.shifted[kcut] = C.shifted_queries(q.codes, kcut)
+        qshift = self._shifted(q, kcut)
         rows, dist, unknown = C.scan_pairs(
             st[pk],
             st[pdir],
@@ -1096,8 +1096,7 @@ class MarkingIndex:
             self._store["pair_dir"],
             ka,
         )
-        seen, dist_a = self._scan_stage(q, probes_a, k, (cq, cq_struct), False)
-        cand_a = self._bounds(q, seen, dist_a, k, cq)
+        cand_a = self._stage(q, probes_a, k, (cq, cq_struct), False, _EMPTY_ROWS)
         if k < 2:
             self._consider_full(q, *cand_a, None, k)
             return
@@ -1132,13 +1131,7 @@ class MarkingIndex:
         probes = C.second_stage_probes(
             q.code_array, A.probe_templates(len(codes), 2), A.probe_templates(len(codes), 1, _SWAP_PAIRS), probes_a
         )
-        rows, dist = self._scan_stage(q, probes, k, (cq, cq_struct), cheap_only)
-        if len(rows) and len(seen):
-            pos = np.searchsorted(seen, rows)
-            pos[pos >= len(seen)] = 0
-            new = seen[pos] != rows
-            rows, dist = rows[new], dist[new]
-        cand = self._bounds(q, rows, dist, k, cq)
+        cand = self._stage(q, probes, k, (cq, cq_struct), cheap_only, cand_a[4])
         if defer:
             cand = tuple(np.concatenate([a, b]) for a, b in zip(cand_a, cand, strict=True))  # type: ignore[assignment]
         self._consider_full(q, *cand, None, k)
@@ -1146,20 +1139,81 @@ class MarkingIndex:
     def _bounds(self, q: _Query, rows: A.I64, dk: A.I64, k: int, cq: int) -> _Candidates:
         """Candidates (upper bound of the score, attribute bonus, key distance, record id, row)
         from the rows within reach and their key distances (:func:`._compiled.candidate_bounds`)."""
-        st = self._store
+        rows, dk, ub, bonus, ids = C.candidate_bounds(rows, dk, *self._bound_args(q, k, cq))
+        return ub, bonus, dk, ids, rows
+
+    def _bound_args(self, q: _Query, k: int, cq: int) -> tuple[Any, ...]:
+        """The arguments of :func:`._compiled.candidate_bounds` after the rows and distances
+        (made once per reading)."""
         if q.bound_args is None:
+            st = self._store
             tables = dict(self._bonus_tables(q))
             none = np.zeros(1, dtype=np.float64)
             q.bound_args = (
+                st["cheap"],
+                st["ids"],
+                k,
+                cq,
                 tuple(st[f] for f in FIELDS),
                 tuple(tables.get(i, none) for i in range(len(FIELDS))),
                 np.array([i in tables for i in range(len(FIELDS))], dtype=np.bool_),
+                _SCORE_SCALE,
             )
-        fields, tables_by_field, used = q.bound_args
-        rows, dk, ub, bonus, ids = C.candidate_bounds(
-            rows, dk, st["cheap"], st["ids"], k, cq, fields, tables_by_field, used, _SCORE_SCALE
-        )
-        return ub, bonus, dk, ids, rows
+        return q.bound_args
+
+    def _stage(
+        self, q: _Query, probes: A.U64, k: int, cq: tuple[int, int], cheap_only: bool, seen: A.I64
+    ) -> _Candidates:
+        """The candidates of one stage (see :meth:`_scan_stage`) that an earlier stage did not
+        score (``seen``: its candidate rows, sorted; a row it scanned and left out would be left
+        out again), in one compiled call (:func:`._compiled.stage_candidates`); readings or
+        serials the compiled scan cannot measure (non-ASCII keys, keys over 64 characters) take
+        the general path of the same steps."""
+        if q.key.isascii() and len(q.codes) <= 64:
+            if cheap_only:
+                main_cut, cheap_min, cheap_cut = -1, 0, k + 1
+            else:
+                loose = self._reading_allows_one_more(k, *cq)
+                main_cut = k + 1 if loose else k
+                cheap_min, cheap_cut = (0, -1) if loose else (k + 1, k + 1)
+            st = self._store
+            rows, dk, ub, bonus, ids, unknown = C.stage_candidates(
+                tuple(st[name] for name in _PAIR_ARRAYS),
+                tuple(st[name] for name in _CHEAP_PAIR_ARRAYS),
+                probes,
+                st["norm_buf"],
+                st["norm_off"],
+                A.CODE_LUT,
+                q.pm,
+                len(q.codes),
+                main_cut,
+                self._shifted(q, main_cut),
+                cheap_min,
+                cheap_cut,
+                self._shifted(q, cheap_cut),
+                seen,
+                self._dead if self._dead is not None else _NO_DEAD,
+                self._bound_args(q, k, cq[0]),
+            )
+            if not unknown:
+                return ub, bonus, dk, ids, rows
+        rows, dist = self._scan_stage(q, probes, k, cq, cheap_only)
+        if len(rows) and len(seen):
+            pos = np.searchsorted(seen, rows)
+            pos[pos >= len(seen)] = 0
+            new = seen[pos] != rows
+            rows, dist = rows[new], dist[new]
+        return self._bounds(q, rows, dist, k, cq[0])
+
+    @staticmethod
+    def _shifted(q: _Query, cut: int) -> A.U64:
+        """The shifted keys of the window test for a cut-off (see :func:`._compiled.shifted_queries`)."""
+        if cut < 0:
+            return _NO_SHIFTS
+        qshift = q.shifted.get(cut)
+        if qshift is None:
+            qshift = q.shifted[cut] = C.shifted_queries(q.codes, cut)
+        return qshift
 
     def _score_overlay(self, q: _Query, k: int, cq: int) -> None:
         oids, okeys = self._overlay_lists()
