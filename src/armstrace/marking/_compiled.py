@@ -933,17 +933,42 @@ def second_stage_probes(
 
 
 @numba.njit(**_JIT)
+def _merge_intersection(a: I32, b: I32) -> I64:
+    """Rows in both sorted lists, by one pass over both without unpredictable branches (when the
+    lists have similar lengths, as the trigram lists of digit-only readings do, this takes a
+    fraction of a galloping search's time)."""
+    out = np.empty(min(len(a), len(b)), dtype=np.int64)
+    i = 0
+    j = 0
+    cnt = 0
+    while i < len(a) and j < len(b):
+        x = a[i]
+        y = b[j]
+        out[cnt] = x
+        cnt += x == y
+        i += x <= y
+        j += y <= x
+    return out[:cnt]
+
+
+@numba.njit(**_JIT)
 def intersect_postings(postings: I32, starts: I64, ends: I64) -> I64:
     """Rows present in every sorted posting list ``postings[starts[i]:ends[i]]`` (the first
     should be the shortest): each of its rows is looked up in the others by galloping search,
-    so the cost follows the shortest list, not the longest."""
+    so the cost follows the shortest list, not the longest.  When the second list is less than
+    eight times as long as the first, the two are merged first (:func:`_merge_intersection`)
+    and only the rows in both are looked up in the rest."""
     first = postings[starts[0] : ends[0]]
+    rest = 1
+    if len(starts) > 1 and ends[1] - starts[1] < 8 * len(first):
+        first = _merge_intersection(first, postings[starts[1] : ends[1]]).astype(np.int32)
+        rest = 2
     out = np.empty(len(first), dtype=np.int64)
     pos = starts.copy()
     cnt = 0
     for x in first:
         ok = True
-        for li in range(1, len(starts)):
+        for li in range(rest, len(starts)):
             lo, end = pos[li], ends[li]
             step = 1
             hi = lo
