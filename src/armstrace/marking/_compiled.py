@@ -31,6 +31,7 @@ from .normalise import CONFUSION_CLASSES, TRANSLITERATION_DIGRAPHS, TRANSLITERAT
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
 
 #: length code of a packed key (``kpack``) that does not hold the whole key (> 12 characters, non-ASCII)
 LONG: Final = 15
@@ -554,12 +555,13 @@ def score_candidates(
     closest_scores: npt.NDArray[np.float64],
     scale: npt.NDArray[np.float64],
     tables: Any,
-) -> tuple[I64, npt.NDArray[np.float64], I64, npt.NDArray[np.float64]]:
+) -> tuple[I64, F64, F64, I64, F64, F64, F64]:
     """Both rankings of a reading's candidates with :func:`best_first`: by score (``ub`` and
     ``bonus``: with the details' bonus) against the ``limit`` best ``scores`` found so far, then,
     when ``closest_limit`` > 0, by the serial alone (``ub - bonus``) against ``closest_scores``,
-    computing no distance twice.  Returns the candidates (indexes into the arguments) and
-    distances that may be among the results of each ranking."""
+    computing no distance twice.  Returns the candidates (indexes into the arguments),
+    distances and scores (:func:`full_score`) that may be among the results of the first ranking,
+    then those of the second with their scores without and with the bonus."""
     n = len(rows)
     cache = np.full(n, np.nan)
     order = np.argsort(-ub, kind="mergesort")
@@ -567,15 +569,34 @@ def score_candidates(
         q, buf, off, rows[order], ub[order], bonus[order], dk[order], order, cache, k, limit, scores, scale, tables
     )
     picked = order[sel]
+    picked_scores = np.empty(len(picked))
+    for i in range(len(picked)):
+        picked_scores[i] = full_score(dist[i], bonus[picked[i]], scale)
     if closest_limit <= 0:
-        return picked, dist, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        none = np.zeros(0, dtype=np.float64)
+        return picked, dist, picked_scores, np.zeros(0, dtype=np.int64), none, none, none
     plain = ub - bonus
     order2 = np.argsort(-plain, kind="mergesort")
     sel2, dist2 = best_first(
         q, buf, off, rows[order2], plain[order2], np.zeros(n, dtype=np.float64), dk[order2], order2, cache, k,
         closest_limit, closest_scores, scale, tables,
     )
-    return picked, dist, order2[sel2], dist2
+    closest = order2[sel2]
+    plain_scores = np.empty(len(closest))
+    closest_scores = np.empty(len(closest))
+    for i in range(len(closest)):
+        plain_scores[i] = full_score(dist2[i], 0.0, scale)
+        closest_scores[i] = full_score(dist2[i], bonus[closest[i]], scale)
+    return picked, dist, picked_scores, closest, dist2, plain_scores, closest_scores
+
+
+@numba.njit(**_INLINE)
+def full_score(dist: float, bonus: float, scale: npt.NDArray[np.float64]) -> float:
+    """The score of a full match of a complete reading (``scale``: the exact and full tiers'
+    bases and the largest distance counted), rounded to 6 places (as ``np.round`` does) so
+    that equal scores compare equal."""
+    tier = scale[0] if dist == 0.0 else scale[1]
+    return np.rint((tier - min(dist, scale[2]) + bonus) * 1e6) / 1e6
 
 
 # --- candidate scan ------------------------------------------------------------------------------

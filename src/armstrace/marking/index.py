@@ -281,16 +281,6 @@ def _embedded_at(s: str, i: int) -> bool:
     return s[i].isalpha() and s[i - 1].isdigit() and s[i + 1].isdigit()
 
 
-def _full_scores(dist: npt.NDArray[np.float64], bonus: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Scores of full-match candidates of a complete reading (exact tier when the distance is 0),
-    rounded to 6 places so that equal scores compare equal: both rankings of the fuzzy search make
-    their scores here (as the compiled scoring does, from :data:`_SCORE_SCALE`)."""
-    tier = np.where(dist == 0.0, _SCORE_SCALE[0], _SCORE_SCALE[1])
-    # what np.round(..., 6) computes, without its Python-level dispatch
-    scores: npt.NDArray[np.float64] = np.rint((tier - np.minimum(dist, MAX_DISTANCE) + bonus) * 1e6) / 1e6
-    return scores
-
-
 def _merge_found(
     q: _Query,
     ids: npt.NDArray[np.int64],
@@ -1251,7 +1241,7 @@ class MarkingIndex:
         serial alone for the closest serials when the reading gives details.  ``rows`` index the base's
         normalised serials, or ``serials`` (UTF-8 buffer and offsets) for overlay records."""
         buf, off = serials if serials is not None else (self._store["norm_buf"], self._store["norm_off"])
-        picked, dist, closest, closest_dist = C.score_candidates(
+        picked, dist, scores, closest, closest_dist, plain, closest_scores = C.score_candidates(
             q.code_points,
             buf,
             off,
@@ -1269,12 +1259,13 @@ class MarkingIndex:
         )
         overlay = serials is not None
         if len(picked):
-            scores = _full_scores(dist, bonus[picked])
             q.heap = heapq.nlargest(q.full_limit, q.heap + scores.tolist())
             heapq.heapify(q.heap)
             _merge_found(q, ids[picked], rows[picked], dist, scores, dk[picked], overlay, replace=True)
         if len(closest):
-            self._keep_closest(q, ids[closest], rows[closest], closest_dist, bonus[closest], dk[closest], overlay)
+            self._keep_closest(
+                q, ids[closest], rows[closest], closest_dist, plain, closest_scores, dk[closest], overlay
+            )
 
     def _keep_closest(
         self,
@@ -1282,21 +1273,21 @@ class MarkingIndex:
         ids: npt.NDArray[np.int64],
         rows: npt.NDArray[np.int64],
         dist: npt.NDArray[np.float64],
-        bonus: npt.NDArray[np.float64],
+        plain: npt.NDArray[np.float64],
+        scores: npt.NDArray[np.float64],
         dk: npt.NDArray[np.int64],
         overlay: bool,
     ) -> None:
         """Keep the candidates ranked best by the serial alone (the details' bonus left out) in
         ``q.closest`` so :meth:`_finish` can return them even when the details given rank them
         below the ``limit`` (a wrong manufacturer must not hide the right weapon).  Their
-        results carry their real score."""
-        plain = _full_scores(dist, np.zeros(len(dist)))
+        results carry their real score (``scores``; ``plain``: without the details' bonus)."""
         best = q.closest
         better = {rid: s for rid, s in zip(ids.tolist(), plain.tolist(), strict=True) if s > best.get(rid, -math.inf)}
         best.update(better)
         q.closest_heap = heapq.nlargest(q.closest_limit, q.closest_heap + list(better.values()))
         heapq.heapify(q.closest_heap)
-        _merge_found(q, ids, rows, dist, _full_scores(dist, bonus), dk, overlay, replace=False)
+        _merge_found(q, ids, rows, dist, scores, dk, overlay, replace=False)
 
     def _overlay_item(
         self,
