@@ -35,6 +35,7 @@ F64 = npt.NDArray[np.float64]
 
 #: length code of a packed key (``kpack``) that does not hold the whole key (> 12 characters, non-ASCII)
 LONG: Final = 15
+_NEVER: Final = np.uint64(0x9E3779B97F4A7C15)  # a word the scan compares its first reads with
 _UNKNOWN: Final = -1  # "distance not computed here": the caller computes it
 
 # --- character properties of the weighted distance (ASCII; other characters have none) --------
@@ -1077,8 +1078,13 @@ def scan_pairs(
     Rows come sorted, each once."""
     lo, hi = key_ranges(pair_keys, pair_dir, probes)
     total = 0
+    # read the first entry of every range up front: these reads do not depend on each other, so
+    # the memory system serves them together instead of one at each range's turn
+    first_reads = np.uint64(0)
     for p in range(len(probes)):
         total += hi[p] - lo[p]
+        if hi[p] > lo[p]:
+            first_reads ^= pair_kp[lo[p]] ^ np.uint64(pair_rows[lo[p]])
     rows = np.empty(total, dtype=np.int64)
     dist = np.empty(total, dtype=np.int8)
     cnt = 0
@@ -1125,7 +1131,9 @@ def scan_pairs(
     packed.sort()
     out_dist = np.empty(cnt, dtype=np.int64)
     n = 0
-    unknown = 0
+    # the first reads count as an unmeasured row in the (practically never) case that they
+    # equal _NEVER: so they are kept, and the caller would only take its general path
+    unknown = np.int64(first_reads == _NEVER)
     for t in range(cnt):
         row = packed[t] >> 3
         if n == 0 or row != rows[n - 1]:
