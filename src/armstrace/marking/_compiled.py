@@ -1133,7 +1133,7 @@ def scan_pairs(
     n = 0
     # the first reads count as an unmeasured row in the (practically never) case that they
     # equal _NEVER: so they are kept, and the caller would only take its general path
-    unknown = np.int64(first_reads == _NEVER)
+    unknown = 1 if first_reads == _NEVER else 0
     for t in range(cnt):
         row = packed[t] >> 3
         if n == 0 or row != rows[n - 1]:
