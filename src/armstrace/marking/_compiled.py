@@ -35,7 +35,8 @@ F64 = npt.NDArray[np.float64]
 
 #: length code of a packed key (``kpack``) that does not hold the whole key (> 12 characters, non-ASCII)
 LONG: Final = 15
-_NEVER: Final = np.uint64(0x9E3779B97F4A7C15)  # a word the scan compares its first reads with
+_NEVER: Final = np.uint64(0x9E3779B97F4A7C15)  # a word the kernels compare their first reads with
+_READ_AHEAD: Final = 64  # candidates whose serials the scoring reads up front
 _UNKNOWN: Final = -1  # "distance not computed here": the caller computes it
 
 # --- character properties of the weighted distance (ASCII; other characters have none) --------
@@ -566,6 +567,15 @@ def score_candidates(
     n = len(rows)
     cache = np.full(n, np.nan)
     order = np.argsort(-ub, kind="mergesort")
+    # read where the serials of the likeliest candidates start, up front: these reads do not
+    # depend on each other, so the memory system serves them together instead of one at each
+    # candidate's turn (the comparison keeps them; storing NaN into an empty slot changes nothing)
+    first_reads = np.uint64(0)
+    for i in range(min(n, _READ_AHEAD)):
+        start = off[rows[order[i]]]
+        first_reads ^= np.uint64(start) ^ np.uint64(buf[start])
+    if n and first_reads == _NEVER:
+        cache[0] = np.nan
     sel, dist = best_first(
         q, buf, off, rows[order], ub[order], bonus[order], dk[order], order, cache, k, limit, scores, scale, tables
     )
