@@ -1155,7 +1155,7 @@ def scan_pairs(
 
 
 @numba.njit(**_JIT)
-def _drop_rows(rows: I64, dist: I64, sorted_rows: I64, dead: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
+def drop_rows(rows: I64, dist: I64, sorted_rows: I64, dead: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
     """``rows`` (sorted) and their distances without those in ``sorted_rows`` or marked ``dead``
     (an empty ``dead``: none removed)."""
     keep = np.ones(len(rows), dtype=np.bool_)
@@ -1214,7 +1214,7 @@ def stage_candidates(
             rows, dist = both[order], np.concatenate((dist, cdist))[order]
     if unknown:
         return rows[:0], dist[:0], np.zeros(0), np.zeros(0), rows[:0], unknown
-    rows, dist = _drop_rows(rows, dist, seen, dead)
+    rows, dist = drop_rows(rows, dist, seen, dead)
     cheap, ids, k, cq, fields, tables, used, scale = bounds
     out_rows, out_dk, ub, bonus, out_ids = candidate_bounds(rows, dist, cheap, ids, k, cq, fields, tables, used, scale)
     return out_rows, out_dk, ub, bonus, out_ids, 0

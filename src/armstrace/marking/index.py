@@ -1187,12 +1187,8 @@ class MarkingIndex:
             )
             if not unknown:
                 return ub, bonus, dk, ids, rows
-        rows, dist = self._scan_stage(q, probes, k, cq, cheap_only)
-        if len(rows) and len(seen):
-            pos = np.searchsorted(seen, rows)
-            pos[pos >= len(seen)] = 0
-            new = seen[pos] != rows
-            rows, dist = rows[new], dist[new]
+        rows, dist = self._scan_stage(q, probes, k, cq, cheap_only)  # removed rows already dropped
+        rows, dist = C.drop_rows(rows, dist, seen, _NO_DEAD)
         return self._bounds(q, rows, dist, k, cq[0])
 
     @staticmethod
